@@ -2,8 +2,9 @@
 #include <jni.h>
 
 #include "cipherformer/version.h"
+#include "jni_util.h"
 #include "org_cipherformer_he_NativeInfo.h"
 
 extern "C" JNIEXPORT jstring JNICALL Java_org_cipherformer_he_NativeInfo_nativeVersion(JNIEnv *env, jclass) {
-  return env->NewStringUTF(cf::native_version());
+  return cf::jni::guard(env, [&]() -> jstring { return env->NewStringUTF(cf::native_version()); });
 }
