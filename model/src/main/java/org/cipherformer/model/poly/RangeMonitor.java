@@ -12,6 +12,7 @@ public final class RangeMonitor {
     private final Domain domain;
     private long count;
     private long outOfRange;
+    private long nan;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
 
@@ -33,6 +34,9 @@ public final class RangeMonitor {
         count++;
         if (!domain.contains(x)) {
             outOfRange++;
+        }
+        if (Double.isNaN(x)) {
+            nan++;
         }
         if (x < min) {
             min = x;
@@ -62,6 +66,11 @@ public final class RangeMonitor {
         return outOfRange;
     }
 
+    /** @return NaN inputs (also counted as out of range; they do not affect min and max) */
+    public long nanCount() {
+        return nan;
+    }
+
     /** @return smallest input seen (+Infinity if none) */
     public double min() {
         return min;
@@ -80,13 +89,14 @@ public final class RangeMonitor {
     public void merge(RangeMonitor other) {
         count += other.count;
         outOfRange += other.outOfRange;
+        nan += other.nan;
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
     }
 
     @Override
     public String toString() {
-        return String.format("%s: %d inputs, %d outside [%g, %g], seen [%g, %g]", name, count, outOfRange,
-                domain.lo(), domain.hi(), min, max);
+        return String.format("%s: %d inputs, %d outside [%g, %g] (%d NaN), seen [%g, %g]", name, count, outOfRange,
+                domain.lo(), domain.hi(), nan, min, max);
     }
 }

@@ -70,9 +70,10 @@ public final class RangeReport {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-28s %12s %10s %25s %25s%n", "component", "inputs", "outside", "domain", "seen"));
+        sb.append(String.format("%-28s %12s %10s %6s %25s %25s%n", "component", "inputs", "outside", "NaN", "domain",
+                "seen"));
         for (RangeMonitor m : monitors.values()) {
-            sb.append(String.format("%-28s %12d %10d %25s %25s%n", m.name(), m.count(), m.outOfRange(),
+            sb.append(String.format("%-28s %12d %10d %6d %25s %25s%n", m.name(), m.count(), m.outOfRange(), m.nanCount(),
                     String.format("[%.4g, %.4g]", m.domain().lo(), m.domain().hi()),
                     String.format("[%.4g, %.4g]", m.min(), m.max())));
         }
