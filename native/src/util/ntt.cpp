@@ -103,67 +103,134 @@ NttTables::NttTables(int log_n, const Modulus &q) : log_n_(log_n), n_(0), q_(q),
   inv_n_w_.set(multiply_mod(inv_root_powers_[n_ - 1].operand, inv_n, q), q);
 }
 
-void NttTables::forward_lazy(uint64_t *a) const noexcept {
-  // Cooley-Tukey, decimation in time, natural order in, bit-reversed order out (Harvey's lazy butterflies):
-  // inputs of each butterfly are kept in [0, 4q); X is folded to [0, 2q), W*Y is computed lazily in [0, 2q), and the
-  // outputs X + WY and X - WY + 2q land in [0, 4q). With q < 2^61 nothing overflows.
-  const uint64_t two_q = 2 * q_.value();
-  const MulOperand *roots = root_powers_.data();
-  size_t gap = n_ >> 1;
-  for (size_t m = 1; m < n_; m <<= 1, gap >>= 1) {
+namespace {
+
+/// Shoup product with the modulus passed by value: the kernels keep q in a register (a Modulus reference would be
+/// reloaded after every store, since the compiler cannot rule out that the output aliases it).
+inline uint64_t shoup_lazy(uint64_t x, uint64_t w, uint64_t w_quotient, uint64_t q) noexcept {
+  const uint64_t estimate = static_cast<uint64_t>((static_cast<uint128_t>(x) * w_quotient) >> 64);
+  return x * w - estimate * q;
+}
+
+/// One Harvey forward butterfly: (x, y) -> (x + w y, x - w y) with inputs in [0, 4q) and outputs in [0, 4q).
+/// x is folded to [0, 2q) first; w*y is computed lazily in [0, 2q); x - wy + 2q stays positive.
+inline void forward_butterfly(uint64_t &x, uint64_t &y, const MulOperand &w, uint64_t q, uint64_t two_q) noexcept {
+  uint64_t u = x;
+  u -= (u >= two_q) ? two_q : 0;
+  const uint64_t v = shoup_lazy(y, w.operand, w.quotient, q);
+  x = u + v;
+  y = u + two_q - v;
+}
+
+/// Reduces a value in [0, 4q) to [0, q).
+inline uint64_t reduce_from_4q(uint64_t v, uint64_t q, uint64_t two_q) noexcept {
+  v -= (v >= two_q) ? two_q : 0;
+  v -= (v >= q) ? q : 0;
+  return v;
+}
+
+/// Cooley-Tukey, decimation in time, natural order in, bit-reversed order out. Stage m (m blocks of 2*gap) uses
+/// roots[m .. 2m-1]. The last two stages (gap 2 and 1) are written out because their inner loops are too short to
+/// amortize the loop overhead. With kReduce the last stage also reduces its outputs to [0, q).
+template <bool kReduce>
+void forward_transform(uint64_t *__restrict a, size_t n, const MulOperand *__restrict roots, uint64_t q) noexcept {
+  const uint64_t two_q = 2 * q;
+  size_t m = 1;
+  size_t gap = n >> 1;
+  for (; gap > 2; m <<= 1, gap >>= 1) {
     uint64_t *block = a;
     for (size_t i = 0; i < m; ++i, block += 2 * gap) {
       const MulOperand w = roots[m + i];
       uint64_t *x = block;
       uint64_t *y = block + gap;
-      for (size_t j = 0; j < gap; ++j) {
-        uint64_t u = x[j];
-        u -= (u >= two_q) ? two_q : 0;
-        const uint64_t v = multiply_mod_lazy(y[j], w, q_);
-        x[j] = u + v;
-        y[j] = u + two_q - v;
+      for (size_t j = 0; j < gap; j += 2) {
+        forward_butterfly(x[j], y[j], w, q, two_q);
+        forward_butterfly(x[j + 1], y[j + 1], w, q, two_q);
       }
+    }
+  }
+  if (gap == 2) {  // blocks of 4: (a0, a2) and (a1, a3) share one root
+    for (size_t i = 0; i < m; ++i) {
+      const MulOperand w = roots[m + i];
+      uint64_t *b = a + 4 * i;
+      forward_butterfly(b[0], b[2], w, q, two_q);
+      forward_butterfly(b[1], b[3], w, q, two_q);
+    }
+    m <<= 1;
+    gap = 1;
+  }
+  // gap == 1: blocks of 2, one root each.
+  for (size_t i = 0; i < m; ++i) {
+    uint64_t *b = a + 2 * i;
+    forward_butterfly(b[0], b[1], roots[m + i], q, two_q);
+    if (kReduce) {
+      b[0] = reduce_from_4q(b[0], q, two_q);
+      b[1] = reduce_from_4q(b[1], q, two_q);
     }
   }
 }
 
+/// One Gentleman-Sande inverse butterfly: (x, y) -> (x + y, w (x - y)) with values kept in [0, 2q).
+inline void inverse_butterfly(uint64_t &x, uint64_t &y, const MulOperand &w, uint64_t q, uint64_t two_q) noexcept {
+  const uint64_t u = x;
+  const uint64_t v = y;
+  uint64_t s = u + v;
+  s -= (s >= two_q) ? two_q : 0;
+  x = s;
+  y = shoup_lazy(u + two_q - v, w.operand, w.quotient, q);
+}
+
+}  // namespace
+
+void NttTables::forward_lazy(uint64_t *a) const noexcept {
+  forward_transform<false>(a, n_, root_powers_.data(), q_.value());
+}
+
 void NttTables::forward(uint64_t *a) const noexcept {
-  forward_lazy(a);
-  const uint64_t q = q_.value();
-  const uint64_t two_q = 2 * q;
-  for (size_t i = 0; i < n_; ++i) {
-    uint64_t v = a[i];
-    v -= (v >= two_q) ? two_q : 0;
-    v -= (v >= q) ? q : 0;
-    a[i] = v;
-  }
+  forward_transform<true>(a, n_, root_powers_.data(), q_.value());
 }
 
 void NttTables::inverse(uint64_t *a) const noexcept {
-  // Gentleman-Sande, decimation in frequency, bit-reversed order in, natural order out. Values stay in [0, 2q):
-  // sums are folded back from [0, 4q), differences u - v + 2q in (0, 4q) go through a lazy Shoup product.
+  // Gentleman-Sande, decimation in frequency, bit-reversed order in, natural order out; the stages run from n/2
+  // blocks of 2 down to 2 blocks of n/2 and read the scrambled inverse table sequentially. Values stay in [0, 2q).
   const uint64_t q = q_.value();
   const uint64_t two_q = 2 * q;
-  const MulOperand *roots = inv_root_powers_.data();
+  const MulOperand *__restrict roots = inv_root_powers_.data();
   size_t root_index = 1;
+  size_t m = n_ >> 1;
   size_t gap = 1;
-  for (size_t m = n_ >> 1; m > 1; m >>= 1, gap <<= 1) {
+  if (m > 1) {  // gap 1: blocks of 2
+    for (size_t i = 0; i < m; ++i) inverse_butterfly(a[2 * i], a[2 * i + 1], roots[root_index++], q, two_q);
+    m >>= 1;
+    gap <<= 1;
+  }
+  if (m > 1) {  // gap 2: blocks of 4
+    for (size_t i = 0; i < m; ++i) {
+      const MulOperand w = roots[root_index++];
+      uint64_t *b = a + 4 * i;
+      inverse_butterfly(b[0], b[2], w, q, two_q);
+      inverse_butterfly(b[1], b[3], w, q, two_q);
+    }
+    m >>= 1;
+    gap <<= 1;
+  }
+  for (; m > 1; m >>= 1, gap <<= 1) {
     uint64_t *block = a;
     for (size_t i = 0; i < m; ++i, block += 2 * gap) {
       const MulOperand w = roots[root_index++];
       uint64_t *x = block;
       uint64_t *y = block + gap;
-      for (size_t j = 0; j < gap; ++j) {
-        const uint64_t u = x[j];
-        const uint64_t v = y[j];
-        uint64_t s = u + v;
-        s -= (s >= two_q) ? two_q : 0;
-        x[j] = s;
-        y[j] = multiply_mod_lazy(u + two_q - v, w, q_);
+      for (size_t j = 0; j < gap; j += 2) {
+        inverse_butterfly(x[j], y[j], w, q, two_q);
+        inverse_butterfly(x[j + 1], y[j + 1], w, q, two_q);
       }
     }
   }
-  // Last stage (one block of n): fold in the factor 1/n, then reduce fully.
+  // Last stage (one block of n): fold in the factor 1/n (and 1/n times the last twiddle), then reduce fully.
+  const uint64_t inv_n = inv_n_.operand;
+  const uint64_t inv_n_q = inv_n_.quotient;
+  const uint64_t inv_n_w = inv_n_w_.operand;
+  const uint64_t inv_n_w_q = inv_n_w_.quotient;
   uint64_t *x = a;
   uint64_t *y = a + gap;
   for (size_t j = 0; j < gap; ++j) {
@@ -172,8 +239,8 @@ void NttTables::inverse(uint64_t *a) const noexcept {
     const uint64_t v = y[j];
     uint64_t s = u + v;
     s -= (s >= two_q) ? two_q : 0;
-    uint64_t r0 = multiply_mod_lazy(s, inv_n_, q_);
-    uint64_t r1 = multiply_mod_lazy(u + two_q - v, inv_n_w_, q_);
+    const uint64_t r0 = shoup_lazy(s, inv_n, inv_n_q, q);
+    const uint64_t r1 = shoup_lazy(u + two_q - v, inv_n_w, inv_n_w_q, q);
     x[j] = r0 >= q ? r0 - q : r0;
     y[j] = r1 >= q ? r1 - q : r1;
   }
