@@ -1,0 +1,46 @@
+#pragma once
+// Key switching as SEAL 4.1's Evaluator::switch_key_inplace, split in two halves so that the expensive first half (the
+// per-prime decomposition of the target polynomial and its NTTs under every key prime) can be shared by several
+// rotations (hoisting).
+//
+// With L = level + 1 data primes q_0..q_{L-1}, the special prime P and key-switching key parts K_j = (K_j0, K_j1):
+//   d_j = INTT_{q_j}(target_j) as integers in [0, q_j)                       (the digits)
+//   acc_c = sum_j d_j * K_jc  computed modulo every prime of {q_0..q_{L-1}, P} in NTT form
+//   r_c = (INTT_P(acc_c mod P) + floor(P/2)) mod P
+//   out_c,i += (acc_c mod q_i - NTT_i((r_c - floor(P/2)) mod q_i)) * P^-1  mod q_i     (rounded division by P)
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "cipherformer/ckks/context.h"
+#include "cipherformer/ckks/keys.h"
+#include "cipherformer/util/thread_pool.h"
+
+namespace cf::ckks {
+
+/// The digits of one target polynomial, each in NTT form under every key-switching prime.
+struct KeySwitchDigits {
+  size_t level = 0;
+  /// L x (L + 1) polynomials of N words: digit j under prime t (t < L: q_t, t = L: the special prime P).
+  std::vector<uint64_t> data;
+
+  const uint64_t *digit(size_t j, size_t t, size_t n) const noexcept {
+    return data.data() + (j * (level + 2) + t) * n;
+  }
+  uint64_t *digit(size_t j, size_t t, size_t n) noexcept { return data.data() + (j * (level + 2) + t) * n; }
+};
+
+/// Decomposes an NTT-form polynomial with level + 1 limbs into its digits (first half of switch_key_inplace).
+/// @throws std::invalid_argument if the context has no key switching or level is above the first data level.
+KeySwitchDigits decompose_for_key_switch(const Context &context, size_t level, const uint64_t *target,
+                                         util::ThreadPool &pool);
+
+/// Second half of switch_key_inplace: multiplies the digits (each permuted by `permutation` first when it is not null,
+/// digit'[i] = digit[permutation[i]], i.e. the Galois automorphism applied in NTT form) with the key parts, divides by
+/// P with rounding and adds the result to c0 and c1 (NTT form, level + 1 limbs each).
+/// @throws std::invalid_argument naming the value if the key does not have first_level + 1 key-level parts.
+void apply_key_switch(const Context &context, const KeySwitchDigits &digits, const KSwitchKeys &key,
+                      const uint32_t *permutation, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool);
+
+}  // namespace cf::ckks

@@ -1,0 +1,125 @@
+#include "cipherformer/ckks/key_switch.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "cipherformer/ckks/validation.h"
+#include "cipherformer/util/poly_arith.h"
+
+namespace cf::ckks {
+namespace {
+
+using util::uint128_t;
+
+// Prime index (in the key-level list) of key-switching prime t at a level with L data primes.
+size_t key_prime_index(const Context &context, size_t t, size_t data_prime_count) {
+  return t < data_prime_count ? t : context.key_level();
+}
+
+}  // namespace
+
+KeySwitchDigits decompose_for_key_switch(const Context &context, size_t level, const uint64_t *target,
+                                         util::ThreadPool &pool) {
+  if (!context.using_key_switching()) throw std::invalid_argument("key switching needs at least two primes");
+  if (level > context.first_level()) {
+    throw std::invalid_argument("cannot key-switch at level " + std::to_string(level) + " above the first data level " +
+                                std::to_string(context.first_level()));
+  }
+  const size_t n = context.poly_degree();
+  const size_t data_primes = level + 1;
+  const size_t key_primes = data_primes + 1;
+  KeySwitchDigits digits;
+  digits.level = level;
+  digits.data.assign(data_primes * key_primes * n, 0);
+
+  // Coefficient form of every digit, once.
+  std::vector<uint64_t> coeffs(target, target + data_primes * n);
+  pool.parallel_for(data_primes, [&](size_t j) { context.ntt_tables(j).inverse(coeffs.data() + j * n); });
+
+  pool.parallel_for(data_primes * key_primes, [&](size_t task) {
+    const size_t j = task / key_primes;
+    const size_t t = task % key_primes;
+    uint64_t *out = digits.digit(j, t, n);
+    if (t == j) {
+      // The digit under its own prime is the target limb itself (already NTT form).
+      std::copy(target + j * n, target + (j + 1) * n, out);
+      return;
+    }
+    const size_t prime = key_prime_index(context, t, data_primes);
+    const util::NttTables &ntt = context.ntt_tables(prime);
+    util::modulo_poly(coeffs.data() + j * n, n, ntt.modulus(), out);
+    ntt.forward(out);
+  });
+  return digits;
+}
+
+void apply_key_switch(const Context &context, const KeySwitchDigits &digits, const KSwitchKeys &key,
+                      const uint32_t *permutation, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool) {
+  check_kswitch_keys(context, key, "key-switching key");
+  const size_t n = context.poly_degree();
+  const size_t data_primes = digits.level + 1;
+  const size_t key_primes = data_primes + 1;
+  const size_t special = context.key_level();
+  const util::Modulus &p_mod = context.key_moduli()[special];
+
+  // acc[c][t]: sum over digits j of digit_j * K_j,c under key prime t, fully reduced.
+  std::vector<uint64_t> acc(2 * key_primes * n);
+  pool.parallel_for(key_primes, [&](size_t t) {
+    const size_t prime = key_prime_index(context, t, data_primes);
+    const util::Modulus &q = context.key_moduli()[prime];
+    // Products are < 2^122 and there are at most 63 digits, so 128-bit sums cannot overflow.
+    std::vector<uint128_t> sum0(n, 0);
+    std::vector<uint128_t> sum1(n, 0);
+    for (size_t j = 0; j < data_primes; ++j) {
+      const uint64_t *d = digits.digit(j, t, n);
+      const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
+      const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
+      if (permutation != nullptr) {
+        for (size_t i = 0; i < n; ++i) {
+          const uint64_t di = d[permutation[i]];
+          sum0[i] += static_cast<uint128_t>(di) * k0[i];
+          sum1[i] += static_cast<uint128_t>(di) * k1[i];
+        }
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          sum0[i] += static_cast<uint128_t>(d[i]) * k0[i];
+          sum1[i] += static_cast<uint128_t>(d[i]) * k1[i];
+        }
+      }
+    }
+    uint64_t *a0 = acc.data() + t * n;
+    uint64_t *a1 = acc.data() + (key_primes + t) * n;
+    for (size_t i = 0; i < n; ++i) {
+      a0[i] = util::barrett_reduce_128(sum0[i], q);
+      a1[i] = util::barrett_reduce_128(sum1[i], q);
+    }
+  });
+
+  // r_c = (INTT_P(acc_c mod P) + floor(P/2)) mod P: adding half turns the floor of the division into rounding.
+  const uint64_t half = p_mod.value() >> 1;
+  pool.parallel_for(2, [&](size_t c) {
+    uint64_t *last = acc.data() + (c * key_primes + data_primes) * n;
+    context.ntt_tables(special).inverse(last);
+    util::add_poly_scalar_mod(last, n, half, p_mod, last);
+  });
+
+  const auto &inv_p = context.level(special).inv_last_mod();
+  pool.parallel_for(2 * data_primes, [&](size_t task) {
+    const size_t c = task / data_primes;
+    const size_t i = task % data_primes;
+    const util::Modulus &q = context.key_moduli()[i];
+    const uint64_t *last = acc.data() + (c * key_primes + data_primes) * n;
+    std::vector<uint64_t> temp(n);
+    util::modulo_poly(last, n, q, temp.data());
+    const uint64_t half_mod = util::barrett_reduce_64(half, q);
+    for (size_t j = 0; j < n; ++j) temp[j] = util::sub_mod(temp[j], half_mod, q);
+    context.ntt_tables(i).forward(temp.data());
+    uint64_t *a = acc.data() + (c * key_primes + i) * n;
+    util::sub_poly_mod(a, temp.data(), n, q, a);
+    util::multiply_poly_scalar_mod(a, n, inv_p[i], q, a);
+    uint64_t *out = (c == 0 ? c0 : c1) + i * n;
+    util::add_poly_mod(out, a, n, q, out);
+  });
+}
+
+}  // namespace cf::ckks
