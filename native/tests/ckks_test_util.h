@@ -115,3 +115,18 @@ inline double mean_log2_precision(const std::vector<std::complex<double>> &a,
 }
 
 }  // namespace cf::ckks::test
+
+namespace cf::ckks::test {
+
+/// Largest |c| over the centered coefficients of limb `limb` of an NTT-form polynomial (c in (-q/2, q/2]).
+inline uint64_t centered_max(const Context &ctx, const uint64_t *ntt_limb, size_t limb) {
+  const size_t n = ctx.poly_degree();
+  std::vector<uint64_t> c(ntt_limb, ntt_limb + n);
+  ctx.ntt_tables(limb).inverse(c.data());
+  const uint64_t q = ctx.ntt_tables(limb).modulus().value();
+  uint64_t m = 0;
+  for (uint64_t x : c) m = std::max(m, x > q / 2 ? q - x : x);
+  return m;
+}
+
+}  // namespace cf::ckks::test
