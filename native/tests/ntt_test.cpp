@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
+#include "cipherformer/util/blake2.h"
 #include "cipherformer/util/modulus.h"
 #include "cipherformer/util/ntt.h"
 #include "cipherformer/util/poly_arith.h"
@@ -175,6 +177,66 @@ void test_lazy_matches_full() {
   }
 }
 
+/// BLAKE2b-256 of the little-endian words: a compact fingerprint of a whole transformed polynomial.
+std::string digest_hex(const std::vector<uint64_t> &words) {
+  std::vector<unsigned char> bytes(words.size() * 8);
+  for (size_t i = 0; i < words.size(); ++i) {
+    for (size_t b = 0; b < 8; ++b) bytes[8 * i + b] = static_cast<unsigned char>(words[i] >> (8 * b));
+  }
+  unsigned char d[32];
+  cf::util::blake2b(d, sizeof d, bytes.data(), bytes.size(), nullptr, 0);
+  static const char *digits = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : d) {
+    s.push_back(digits[c >> 4]);
+    s.push_back(digits[c & 15]);
+  }
+  return s;
+}
+
+void test_matches_seal_4_1() {
+  // Produced by SEAL 4.1 itself (node-seal 6.0.3): BFV, N = 4096, CoeffModulus::BFVDefault(4096) =
+  // {68719403009, 68719230977, 137438822401}, plain modulus 1032193; Evaluator::transform_to_ntt of a plaintext,
+  // saved uncompressed. The data level has the first two primes; limb j holds the NTT of the lifted coefficients.
+  const uint64_t primes[2] = {68719403009ULL, 68719230977ULL};
+  const uint64_t seal_roots[2] = {24250113ULL, 29008497ULL};  // slot 0 of NTT(x) is psi itself
+  const size_t n = 4096;
+  // Input 1: the polynomial x. Input 2: pseudo-random coefficients in [0, t) from an LCG; SEAL lifts the upper half
+  // [(t+1)/2, t) to q - t + c (centered representative) before the NTT.
+  const uint64_t t = 1032193;
+  std::vector<uint64_t> x(n, 0);
+  x[1] = 1;
+  std::vector<uint64_t> mixed(n);
+  uint64_t state = 12345;
+  for (auto &c : mixed) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    c = (state >> 33) % t;
+  }
+  std::vector<uint64_t> all_x;
+  std::vector<uint64_t> all_mixed;
+  for (int j = 0; j < 2; ++j) {
+    const Modulus q(primes[j]);
+    const NttTables tables(12, q);
+    CHECK_MSG(tables.root() == seal_roots[j], "root for q=%llu is %llu, SEAL uses %llu",
+              static_cast<unsigned long long>(primes[j]), static_cast<unsigned long long>(tables.root()),
+              static_cast<unsigned long long>(seal_roots[j]));
+    auto a = x;
+    tables.forward(a.data());
+    all_x.insert(all_x.end(), a.begin(), a.end());
+    auto b = mixed;
+    for (auto &c : b) c = c >= (t + 1) / 2 ? q.value() - t + c : c;
+    tables.forward(b.data());
+    all_mixed.insert(all_mixed.end(), b.begin(), b.end());
+  }
+  CHECK(all_x[0] == 24250113ULL && all_x[1] == 68695152896ULL && all_x[2] == 38940794085ULL);
+  CHECK(all_mixed[0] == 2213300870ULL && all_mixed[1] == 17654789015ULL && all_mixed[2] == 14971828127ULL);
+  CHECK(all_mixed[2 * n - 1] == 62787359785ULL);
+  CHECK_MSG(digest_hex(all_x) == "4d04107842f766de247a4a84cb753206538722bfd31a723c7648014665e36d70",
+            "NTT(x) differs from SEAL's");
+  CHECK_MSG(digest_hex(all_mixed) == "41887056445b1880b58fd5c70fffba63ef898a52566a0a621919b74583bfd9fe",
+            "NTT(random) differs from SEAL's");
+}
+
 template <typename F>
 bool throws_invalid_argument(F &&f) {
   try {
@@ -204,5 +266,6 @@ int main() {
   test_round_trip_large();
   test_lazy_matches_full();
   test_bad_parameters();
+  test_matches_seal_4_1();
   return cf::test::test_exit_code();
 }

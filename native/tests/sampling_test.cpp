@@ -2,10 +2,12 @@
 // modulus chosen so that about 1 in 9 words is rejected and redrawn); ternary and centered-binomial sampling must have
 // the right distribution and put the same small integer into every RNS limb.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "cipherformer/util/blake2.h"
 #include "cipherformer/util/modulus.h"
 #include "cipherformer/util/prng.h"
 #include "cipherformer/util/sampling.h"
@@ -49,6 +51,36 @@ void test_uniform_matches_seal_model() {
   CHECK(dest[2 * n] == 1105106755223610702ULL && dest[3 * n - 1] == 843523922255945981ULL);
   // Exactly 10 redraws were consumed after the initial fill, so the stream continues here.
   CHECK(prng.next_u64() == 11439119760791552936ULL);
+}
+
+void test_uniform_matches_real_seal_ciphertext() {
+  // A seeded ("compressed") CKKS ciphertext made by SEAL 4.1 (node-seal 6.0.3): N = 8192,
+  // CoeffModulus::Create(8192, {60, 40, 40, 60}), Encryptor::encrypt_symmetric, saved with its seed; loading it in
+  // SEAL expands c1 = sample_poly_uniform(Blake2xbPRNG(seed)) over the 3 data-level primes. We expand the same seed
+  // and compare every coefficient (fingerprint: BLAKE2b-256 of the 24576 little-endian words).
+  const std::vector<Modulus> moduli = {Modulus(1152921504606748673ULL), Modulus(1099510890497ULL),
+                                       Modulus(1099511480321ULL)};
+  const PrngSeed seed = {7713191977436156402ULL, 11659719218076858785ULL, 11659209192212917787ULL,
+                         11580864974252887668ULL, 12884047049529050213ULL, 3498168537329840711ULL,
+                         8302822458750528025ULL,  1283068300502079586ULL};
+  const size_t n = 8192;
+  std::vector<uint64_t> c1(n * moduli.size());
+  Blake2xbPrng prng(seed);
+  cf::util::sample_poly_uniform(prng, moduli, n, c1.data());
+  CHECK(c1[0] == 1147125779738952819ULL && c1[1] == 28567943269075527ULL);
+  CHECK(c1[n] == 801246326340ULL && c1[n + 1] == 596915449286ULL);
+  CHECK(c1[2 * n] == 832861242507ULL && c1[2 * n + 1] == 889353464854ULL);
+  CHECK(c1.back() == 193493273207ULL);
+  std::vector<unsigned char> bytes(c1.size() * 8);
+  for (size_t i = 0; i < c1.size(); ++i) {
+    for (size_t b = 0; b < 8; ++b) bytes[8 * i + b] = static_cast<unsigned char>(c1[i] >> (8 * b));
+  }
+  unsigned char d[32];
+  cf::util::blake2b(d, sizeof d, bytes.data(), bytes.size(), nullptr, 0);
+  static const unsigned char expected[32] = {0x70, 0x17, 0x70, 0x78, 0x3e, 0xe9, 0x0a, 0x8f, 0x0f, 0x6a, 0x72,
+                                             0x89, 0x44, 0x79, 0x7b, 0xf2, 0x5c, 0x99, 0x51, 0xe0, 0x07, 0x40,
+                                             0x73, 0x0c, 0x77, 0x5d, 0x75, 0xaf, 0x84, 0xf2, 0xcb, 0x5d};
+  CHECK_MSG(std::equal(d, d + 32, expected), "expanded c1 differs from SEAL's");
 }
 
 struct Moments {
@@ -135,6 +167,7 @@ void test_uniform_distribution_and_limbs() {
 
 int main() {
   test_uniform_matches_seal_model();
+  test_uniform_matches_real_seal_ciphertext();
   test_ternary_and_cbd();
   test_uniform_distribution_and_limbs();
   return cf::test::test_exit_code();
