@@ -60,8 +60,10 @@ public final class ModelConfigJson {
                     + ModelConfig.FORMAT_VERSION + ")");
         }
         String name = top.string("name");
-        Task task = build(top, "task", () -> Task.fromJson(stringOrNull(top, "task")));
-        Variant variant = build(top, "variant", () -> Variant.fromJson(stringOrNull(top, "variant")));
+        String taskName = top.string("task");
+        Task task = build(top, "task", () -> Task.fromJson(taskName));
+        String variantName = top.string("variant");
+        Variant variant = build(top, "variant", () -> Variant.fromJson(variantName));
         Architecture architecture = readArchitecture(top.object("architecture"));
         Components components = readComponents(top.object("components"));
         Map<String, Object> training = Map.of();
@@ -77,14 +79,6 @@ public final class ModelConfigJson {
             return new ModelConfig(name, task, variant, architecture, components, training);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(source + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String stringOrNull(JsonSupport.Obj o, String key) {
-        try {
-            return o.string(key);
-        } catch (ModelFormatException e) {
-            throw new IllegalArgumentException("must be a string");
         }
     }
 

@@ -130,6 +130,30 @@ public final class Tensor {
         return new Tensor(dtype, new int[] {rows.length, cols}, flat);
     }
 
+    /**
+     * An F32 tensor from float values (e.g. DJL's {@code NDArray.toFloatArray()}), widened exactly to double.
+     *
+     * @param shape dimensions
+     * @param data  {@code prod(shape)} floats, row-major
+     * @return the tensor
+     */
+    public static Tensor ofFloats(int[] shape, float[] data) {
+        double[] d = new double[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return new Tensor(DType.F32, shape, d);
+    }
+
+    /** @return the values rounded to float, row-major */
+    public float[] toFloats() {
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return f;
+    }
+
     /** @return a copy of this tensor stored as another element type (F32 rounds the values to float) */
     public Tensor withDType(DType newType) {
         double[] d = data.clone();

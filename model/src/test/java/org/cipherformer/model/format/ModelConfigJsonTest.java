@@ -117,6 +117,12 @@ class ModelConfigJsonTest {
     }
 
     @Test
+    void rejectsUnknownTaskAndMissingVariant() throws Exception {
+        rejects(t -> t.put("task", "segmentation"), "task", "unknown task \"segmentation\"");
+        rejects(t -> t.remove("variant"), "variant: is missing");
+    }
+
+    @Test
     void rejectsWrongType() throws Exception {
         rejects(t -> ((ObjectNode) t.get("architecture")).put("layers", "two"), "architecture.layers",
                 "must be an integer");

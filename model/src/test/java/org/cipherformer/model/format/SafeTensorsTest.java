@@ -68,6 +68,16 @@ class SafeTensorsTest {
     }
 
     @Test
+    void floatTensorsRoundTripBitExactly() throws Exception {
+        float[] f = {0.1f, -3.25f, Float.MIN_VALUE, 1e30f, -0f, 7f};
+        Tensor t = Tensor.ofFloats(new int[] {3, 2}, f);
+        Tensor back = SafeTensors.parse(SafeTensors.toBytes(Map.of("t", t), Map.of()), "m.st").tensors().get("t");
+        assertArrayEquals(f, back.toFloats());
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(back.toFloats()[4]));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.ofFloats(new int[] {4}, f));
+    }
+
+    @Test
     void readsHandWrittenFile() throws Exception {
         byte[] b = file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 0);
         byte[] withData = Arrays.copyOf(b, b.length + 8);
