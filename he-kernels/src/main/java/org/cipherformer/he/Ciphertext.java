@@ -1,0 +1,120 @@
+package org.cipherformer.he;
+
+/**
+ * A CKKS ciphertext (SEAL's {@code Ciphertext}): {@code size} polynomials (2 when fresh, 3 after a multiplication)
+ * over the primes of its level, in NTT form, with a scale.
+ *
+ * <p>A fresh symmetric encryption remembers the seed of its uniform {@code c_1}; {@link #hasSeed()} tells whether it
+ * can still be serialized in SEAL's compact seeded form (any evaluator operation drops the seed). Not safe for
+ * concurrent modification: in-place operations on one ciphertext must not overlap with other uses of it.
+ */
+public final class Ciphertext extends ContextBoundHandle {
+  Ciphertext(CkksContext context, long pointer) {
+    super(context, pointer, Ciphertext::nativeFree);
+  }
+
+  /** Level (chain index): the ciphertext lives modulo the first {@code level() + 1} primes. */
+  public int level() {
+    return withPointer(Ciphertext::nativeLevel);
+  }
+
+  /** SEAL's parms_id of the ciphertext's level. */
+  public ParmsId parmsId() {
+    return context().parmsId(level());
+  }
+
+  /** Number of polynomials (2, or 3 after a multiplication before relinearization). */
+  public int size() {
+    return withPointer(Ciphertext::nativeSize);
+  }
+
+  /** The scale Delta of the encrypted message. */
+  public double scale() {
+    return withPointer(Ciphertext::nativeScale);
+  }
+
+  /**
+   * Sets the scale without changing the data (SEAL's {@code scale()} setter), e.g. to declare that a rescaled
+   * ciphertext's scale is exactly 2^40 again.
+   *
+   * @throws IllegalArgumentException if scale is not positive and finite
+   */
+  public void setScale(double scale) {
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
+    }
+    withPointer(p -> {
+      nativeSetScale(p, scale);
+      return null;
+    });
+  }
+
+  /** Always true: CKKS ciphertexts are kept in NTT form, as in SEAL. */
+  public boolean isNttForm() {
+    return true;
+  }
+
+  /** Whether {@code c_1} is still the expansion of a stored seed (fresh symmetric encryption). */
+  public boolean hasSeed() {
+    return withPointer(Ciphertext::nativeHasSeed);
+  }
+
+  /** A deep copy (seed included). */
+  public Ciphertext copy() {
+    return new Ciphertext(context(), withPointer(Ciphertext::nativeCopy));
+  }
+
+  /**
+   * The coefficients, SEAL's layout: polynomial-major, then limb, then coefficient ({@code size * (level + 1) * N}
+   * words, each below its prime).
+   */
+  public long[] data() {
+    return withPointer(Ciphertext::nativeData);
+  }
+
+  /** The 64-byte seed of {@code c_1} as 8 words, or null if there is none. */
+  long[] seed() {
+    return withPointer(Ciphertext::nativeSeed);
+  }
+
+  /**
+   * A ciphertext from raw data, checked natively (level is a data level, sizes match, every coefficient below its
+   * prime, scale positive and finite). With a seed, {@code data} holds {@code c_0} only and {@code c_1} is expanded
+   * from the seed with SEAL's PRNG.
+   *
+   * @throws IllegalArgumentException naming the offending value
+   */
+  static Ciphertext fromData(CkksContext context, int level, int size, double scale, long[] data, long[] seed) {
+    long pointer = context.withPointer(c -> nativeImport(c, level, size, scale, data, seed));
+    return new Ciphertext(context, pointer);
+  }
+
+  @Override
+  public String toString() {
+    if (isClosed()) {
+      return "Ciphertext[closed]";
+    }
+    return "Ciphertext[level=" + level() + ", size=" + size() + ", scale=" + scale() + "]";
+  }
+
+  private static native void nativeFree(long pointer);
+
+  private static native int nativeLevel(long pointer);
+
+  private static native int nativeSize(long pointer);
+
+  private static native double nativeScale(long pointer);
+
+  private static native void nativeSetScale(long pointer, double scale);
+
+  private static native boolean nativeHasSeed(long pointer);
+
+  private static native long nativeCopy(long pointer);
+
+  private static native long[] nativeData(long pointer);
+
+  private static native long[] nativeSeed(long pointer);
+
+  private static native long nativeImport(
+      long context, int level, int size, double scale, long[] data, long[] seed);
+}
