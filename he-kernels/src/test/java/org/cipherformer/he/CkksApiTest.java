@@ -163,6 +163,7 @@ class CkksApiTest {
     assertTrue(f.galoisKeys.hasKey(3));
     assertTrue(f.galoisKeys.hasKey(GaloisKeys.galoisElementFromStep(f.context, -1)));
     assertEquals(27, GaloisKeys.galoisElementFromStep(f.context, 3));
+    assertFalse(f.galoisKeys.hasKey(27));
     try (GaloisKeys conj = f.keyGenerator.createConjugationKeys()) {
       assertEquals(1, conj.galoisElements().length);
       assertEquals(2 * n - 1, conj.galoisElements()[0]);

@@ -33,7 +33,7 @@ final class CkksTestFixture implements AutoCloseable {
   }
 
   static CkksTestFixture standard() {
-    return new CkksTestFixture(8192, new int[] {60, 40, 40, 60}, new int[] {0, 1, -1, 3, 7});
+    return new CkksTestFixture(8192, new int[] {60, 40, 40, 60}, new int[] {0, 1, -1, 4, 7});
   }
 
   /** Random values in [-1, 1], one per slot. */
