@@ -133,9 +133,10 @@ void test_minimal_root() {
 }
 
 void test_round_trip_large() {
-  for (int log_n = 12; log_n <= 16; ++log_n) {
+  for (int log_n = 12; log_n <= 17; ++log_n) {
     const size_t n = size_t{1} << log_n;
     for (int bits : {36, 50, 60}) {
+      if (log_n == 17 && bits != 50) continue;  // the largest size once is enough
       const Modulus q(ref_prime_below(bits, 2 * n));
       const NttTables tables(log_n, q);
       const auto a = random_poly(n, q.value());
