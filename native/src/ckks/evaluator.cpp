@@ -271,7 +271,7 @@ void Evaluator::relinearize_inplace(Ciphertext &a, const RelinKeys &relin_keys) 
     const size_t last = a.size - 1;
     const KSwitchKeys &key = relin_keys.data[last - 2];
     const KeySwitchDigits digits = decompose_for_key_switch(*context_, a.level, a.poly(last, n), pool);
-    apply_key_switch(*context_, digits, key, nullptr, a.poly(0, n), a.poly(1, n), pool);
+    apply_key_switch(*context_, digits, key, nullptr, nullptr, a.poly(0, n), a.poly(1, n), pool);
     a.size = last;
     a.data.resize(a.size * k * n);
   }
@@ -316,7 +316,8 @@ void Evaluator::apply_galois_inplace(Ciphertext &a, uint32_t galois_elt, const G
   });
   std::fill(a.poly(1, n), a.poly(1, n) + k * n, 0);
   const KeySwitchDigits digits = decompose_for_key_switch(*context_, a.level, target.data(), pool);
-  apply_key_switch(*context_, digits, galois_keys.data.at(galois_elt), nullptr, a.poly(0, n), a.poly(1, n), pool);
+  apply_key_switch(*context_, digits, galois_keys.data.at(galois_elt), nullptr, nullptr, a.poly(0, n), a.poly(1, n),
+                   pool);
   a.seed.reset();
   check_not_transparent(a);
 }
@@ -397,7 +398,9 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext &a, const std
       uint64_t *out = r.limb(0, i, n);
       for (size_t j = 0; j < n; ++j) out[j] = c0[perm[j]];
     });
-    apply_key_switch(*context_, digits, galois_keys.data.at(elts[s]), perm.data(), r.poly(0, n), r.poly(1, n), pool);
+    const HoistingCorrection correction = hoisting_correction(*context_, digits, elts[s], pool);
+    apply_key_switch(*context_, digits, galois_keys.data.at(elts[s]), perm.data(), &correction, r.poly(0, n),
+                     r.poly(1, n), pool);
     check_not_transparent(r);
     results.push_back(std::move(r));
   }

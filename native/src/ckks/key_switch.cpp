@@ -50,11 +50,59 @@ KeySwitchDigits decompose_for_key_switch(const Context &context, size_t level, c
     util::modulo_poly(coeffs.data() + j * n, n, ntt.modulus(), out);
     ntt.forward(out);
   });
+  digits.coefficients = std::move(coeffs);
   return digits;
 }
 
+HoistingCorrection hoisting_correction(const Context &context, const KeySwitchDigits &digits, uint32_t galois_elt,
+                                       util::ThreadPool &pool) {
+  const size_t n = context.poly_degree();
+  if ((galois_elt & 1) == 0 || galois_elt >= 2 * n) {
+    throw std::invalid_argument("Galois element " + std::to_string(galois_elt) + " is not valid");
+  }
+  const size_t data_primes = digits.level + 1;
+  const size_t key_primes = data_primes + 1;
+  // X^i -> X^(i g mod 2N); exponents >= N wrap to position e - N with a sign flip.
+  std::vector<uint64_t> negated(n, 0);
+  std::vector<size_t> source(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t e = static_cast<uint64_t>(i) * galois_elt % (2 * n);
+    if (e >= n) {
+      negated[e - n] = 1;
+      source[e - n] = i;
+    }
+  }
+  HoistingCorrection correction;
+  correction.negated.resize(key_primes * n);
+  pool.parallel_for(key_primes, [&](size_t t) {
+    uint64_t *out = correction.negated.data() + t * n;
+    std::copy(negated.begin(), negated.end(), out);
+    context.ntt_tables(key_prime_index(context, t, data_primes)).forward(out);
+  });
+  for (size_t j = 0; j < data_primes; ++j) {
+    const uint64_t *d = digits.coefficients.data() + j * n;
+    std::vector<uint64_t> zeros(n, 0);
+    bool any = false;
+    for (size_t e = 0; e < n; ++e) {
+      if (negated[e] != 0 && d[source[e]] == 0) {
+        zeros[e] = 1;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    std::vector<uint64_t> fix(key_primes * n);
+    for (size_t t = 0; t < key_primes; ++t) {
+      std::copy(zeros.begin(), zeros.end(), fix.begin() + static_cast<std::ptrdiff_t>(t * n));
+      context.ntt_tables(key_prime_index(context, t, data_primes)).forward(fix.data() + t * n);
+    }
+    correction.zero_fixes.emplace_back(j, std::move(fix));
+  }
+  return correction;
+}
+
 void apply_key_switch(const Context &context, const KeySwitchDigits &digits, const KSwitchKeys &key,
-                      const uint32_t *permutation, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool) {
+                      const uint32_t *permutation, const HoistingCorrection *correction, uint64_t *c0, uint64_t *c1,
+                      util::ThreadPool &pool) {
   check_kswitch_keys(context, key, "key-switching key");
   const size_t n = context.poly_degree();
   const size_t data_primes = digits.level + 1;
@@ -70,8 +118,31 @@ void apply_key_switch(const Context &context, const KeySwitchDigits &digits, con
     // Products are < 2^122 and there are at most 63 digits, so 128-bit sums cannot overflow.
     std::vector<uint128_t> sum0(n, 0);
     std::vector<uint128_t> sum1(n, 0);
+    std::vector<uint64_t> corrected(correction != nullptr ? n : 0);
     for (size_t j = 0; j < data_primes; ++j) {
       const uint64_t *d = digits.digit(j, t, n);
+      if (permutation != nullptr && correction != nullptr && t != j) {
+        // SEAL's digit of the rotated target: permuted digit + (q_j mod m_t) * NTT_t(NEG - Z_j).
+        util::MulOperand qj;
+        qj.set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
+        const uint64_t *neg = correction->negated.data() + t * n;
+        const uint64_t *zero_fix = nullptr;
+        for (const auto &fix : correction->zero_fixes) {
+          if (fix.first == j) zero_fix = fix.second.data() + t * n;
+        }
+        for (size_t i = 0; i < n; ++i) {
+          uint64_t v = util::add_mod(d[permutation[i]], util::multiply_mod(neg[i], qj, q), q);
+          if (zero_fix != nullptr) v = util::sub_mod(v, util::multiply_mod(zero_fix[i], qj, q), q);
+          corrected[i] = v;
+        }
+        const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
+        const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
+        for (size_t i = 0; i < n; ++i) {
+          sum0[i] += static_cast<uint128_t>(corrected[i]) * k0[i];
+          sum1[i] += static_cast<uint128_t>(corrected[i]) * k1[i];
+        }
+        continue;
+      }
       const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
       const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
       if (permutation != nullptr) {

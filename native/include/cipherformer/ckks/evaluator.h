@@ -100,11 +100,10 @@ class Evaluator {
   Ciphertext complex_conjugate(const Ciphertext &a, const GaloisKeys &galois_keys) const;
 
   /// Hoisted rotations: one inverse NTT and one decomposition of c_1 (digits NTT'd under every key prime) shared by all
-  /// steps; per step only a permutation of the digits, the key products and the division by P. Result i decrypts to
-  /// the rotation of a by steps[i] (0: a copy), with the same noise bound as rotate_vector. It is NOT bit-identical to
-  /// rotate_vector: SEAL lifts the digits of the already-rotated c_1 to [0, q_j), while hoisting rotates the lifted
-  /// digits of c_1, and the automorphism's sign flips change those lifts by multiples of q_j.
-  /// Every step must have its own Galois key (no NAF fallback).
+  /// steps; per step a permutation of the digits, a data-independent sign correction (L + 1 NTTs, see
+  /// HoistingCorrection), the key products and the division by P. Result i is bit-identical to
+  /// rotate_vector(a, steps[i]) when that rotation uses the key of steps[i] directly (0: a copy of a).
+  /// Every non-zero step must have its own Galois key (no NAF fallback).
   /// @throws std::invalid_argument if a.size != 2, a step is out of range or its Galois key is missing.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext &a, const std::vector<int> &steps,
                                          const GaloisKeys &galois_keys) const;
