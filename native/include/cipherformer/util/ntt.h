@@ -44,7 +44,8 @@ class NttTables {
   std::vector<MulOperand> root_powers_;
   // inv_root_powers_[bitrev(i - 1, log_n) + 1] = psi^-i (Shoup-prepared), in the order the inverse reads it.
   std::vector<MulOperand> inv_root_powers_;
-  // n^-1 mod q, and n^-1 * psi^-(n/2)... folded into the last inverse layer.
+  // The last inverse stage (one block of n) multiplies its sum output by n^-1 and its difference output by
+  // n^-1 * inv_root_powers_[n - 1] (= n^-1 * psi^-(n/2)), saving a separate scaling pass.
   MulOperand inv_n_;
   MulOperand inv_n_w_;
 };
