@@ -155,26 +155,29 @@ public final class TrainVit {
                 System.out.printf(Locale.ROOT, "epoch %d test accuracy %.4f  %ds%n%s", epoch, accuracy,
                         (System.nanoTime() - start) / 1_000_000_000L, monitor.describe());
                 System.out.flush();
+                // checkpoint after every epoch, so a run cut short still leaves its latest weights
+                long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+                Map<String, String> meta = new LinkedHashMap<>();
+                meta.put("model", "vit-fmnist");
+                meta.put("variant", variant);
+                meta.put("seed", Long.toString(seed));
+                meta.put("epochs", Integer.toString(epochs));
+                meta.put("epochs_completed", Integer.toString(epoch + 1));
+                meta.put("batch", Integer.toString(batch));
+                meta.put("lr", Float.toString(lr));
+                meta.put("range_weight", Double.toString(rangeWeight));
+                meta.put("train_examples", Integer.toString(trainCount));
+                meta.put("test_examples", Integer.toString(testCount));
+                meta.put("test_accuracy", Double.toString(accuracy));
+                meta.put("train_seconds", Long.toString(seconds));
+                meta.put("command", args.commandLine);
+                meta.put("range_statistics", RangeReport.encode(rangeStats));
+                if (checkpoint.getParent() != null) {
+                    Files.createDirectories(checkpoint.getParent());
+                }
+                toCheckpoint(params, meta).write(checkpoint);
             }
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("model", "vit-fmnist");
-            meta.put("variant", variant);
-            meta.put("seed", Long.toString(seed));
-            meta.put("epochs", Integer.toString(epochs));
-            meta.put("batch", Integer.toString(batch));
-            meta.put("lr", Float.toString(lr));
-            meta.put("range_weight", Double.toString(rangeWeight));
-            meta.put("train_examples", Integer.toString(trainCount));
-            meta.put("test_examples", Integer.toString(testCount));
-            meta.put("test_accuracy", Double.toString(accuracy));
-            meta.put("train_seconds", Long.toString(seconds));
-            meta.put("command", args.commandLine);
-            meta.put("range_statistics", RangeReport.encode(rangeStats));
-            if (checkpoint.getParent() != null) {
-                Files.createDirectories(checkpoint.getParent());
-            }
-            toCheckpoint(params, meta).write(checkpoint);
             return new Result(accuracy, firstLoss, lastLoss, seconds, checkpoint);
         }
     }
