@@ -18,7 +18,7 @@ import java.util.Random;
  * Trains the Fashion-MNIST vision transformer (polynomial variant or original twin) and writes a checkpoint.
  *
  * <p>Usage: {@code TrainVit --variant polynomial|original --epochs N --seed S --checkpoint FILE [--batch 128]
- * [--lr 2e-3] [--range-weight 1] [--train-limit n] [--test-limit n] [--data /usr/share/datasets/fashion-mnist]}.
+ * [--lr 2e-3] [--range-weight 1] [--train-limit n] [--test-limit n]}.
  * Data: the 60000 training images (horizontally flipped with probability 1/2), evaluated on the 10000 test images.
  */
 public final class TrainVit {
@@ -36,7 +36,7 @@ public final class TrainVit {
     }
 
     public static NetShape vitShape() {
-        return new NetShape(64, 4, 2, 128, FashionMnist.PATCHES + 1, 10);
+        return new NetShape(64, 4, 2, 128, FashionMnistPatches.PATCHES + 1, 10);
     }
 
     public static Result train(Args args) throws Exception {
@@ -46,14 +46,11 @@ public final class TrainVit {
         int batch = args.getInt("batch", 128);
         float lr = (float) args.getDouble("lr", 2e-3);
         double rangeWeight = args.getDouble("range-weight", 1.0);
-        Path data = Path.of(args.get("data", "/usr/share/datasets/fashion-mnist"));
         Path checkpoint = Path.of(args.get("checkpoint", "/tmp/vit-" + variant + ".ckpt"));
         ComponentSettings settings = variantSettings(variant);
 
-        FashionMnist train = FashionMnist.load(data.resolve("train-images-idx3-ubyte.gz"),
-                data.resolve("train-labels-idx1-ubyte.gz"));
-        FashionMnist test = FashionMnist.load(data.resolve("t10k-images-idx3-ubyte.gz"),
-                data.resolve("t10k-labels-idx1-ubyte.gz"));
+        FashionMnistPatches train = FashionMnistPatches.debianTrainSet();
+        FashionMnistPatches test = FashionMnistPatches.debianTestSet();
         int trainCount = Math.min(train.count, args.getInt("train-limit", train.count));
         int testCount = Math.min(test.count, args.getInt("test-limit", test.count));
         int stepsPerEpoch = trainCount / batch;
@@ -62,7 +59,7 @@ public final class TrainVit {
                 variant, settings, trainCount, testCount, batch, epochs, lr, seed);
 
         NetShape shape = vitShape();
-        VitNet net = new VitNet(shape, FashionMnist.PATCH_PIXELS);
+        VitNet net = new VitNet(shape, FashionMnistPatches.PATCH_PIXELS);
         RangeMonitor monitor = new RangeMonitor(settings.isPolynomial() && rangeWeight > 0, PolynomialChoice.MARGIN);
         TransformerOps ops = new TransformerOps(settings, monitor, shape.heads(), false);
         Random shuffle = new Random(seed * 7919 + 17);
@@ -79,7 +76,7 @@ public final class TrainVit {
             for (int i = 0; i < trainCount; i++) {
                 order[i] = i;
             }
-            float[] xs = new float[batch * FashionMnist.PATCHES * FashionMnist.PATCH_PIXELS];
+            float[] xs = new float[batch * FashionMnistPatches.PATCHES * FashionMnistPatches.PATCH_PIXELS];
             float[] ys = new float[batch * 10];
             int step = 0;
             for (int epoch = 0; epoch < epochs; epoch++) {
@@ -92,11 +89,11 @@ public final class TrainVit {
                     for (int i = 0; i < batch; i++) {
                         int idx = order[b * batch + i];
                         train.patches(idx, shuffle.nextBoolean(), xs,
-                                i * FashionMnist.PATCHES * FashionMnist.PATCH_PIXELS);
+                                i * FashionMnistPatches.PATCHES * FashionMnistPatches.PATCH_PIXELS);
                         ys[i * 10 + train.label(idx)] = 1f;
                     }
                     try (NDManager sm = root.newSubManager()) {
-                        NDArray x = sm.create(xs, new Shape(batch, FashionMnist.PATCHES, FashionMnist.PATCH_PIXELS));
+                        NDArray x = sm.create(xs, new Shape(batch, FashionMnistPatches.PATCHES, FashionMnistPatches.PATCH_PIXELS));
                         NDArray y = sm.create(ys, new Shape(batch, 10));
                         double lossValue;
                         double penaltyValue = 0;
@@ -219,10 +216,10 @@ public final class TrainVit {
 
     /** Accuracy of the float32 network on the first {@code count} examples (no gradients). */
     static double evaluate(NDManager root, VitNet net, TransformerOps ops, RangeMonitor monitor, ParameterSet params,
-                           FashionMnist data, int count) {
+                           FashionMnistPatches data, int count) {
         int batch = 500;
         int correct = 0;
-        int stride = FashionMnist.PATCHES * FashionMnist.PATCH_PIXELS;
+        int stride = FashionMnistPatches.PATCHES * FashionMnistPatches.PATCH_PIXELS;
         for (int s = 0; s < count; s += batch) {
             int n = Math.min(batch, count - s);
             float[] xs = new float[n * stride];
@@ -231,7 +228,7 @@ public final class TrainVit {
             }
             try (NDManager sm = root.newSubManager()) {
                 monitor.beginPass();
-                NDArray x = sm.create(xs, new Shape(n, FashionMnist.PATCHES, FashionMnist.PATCH_PIXELS));
+                NDArray x = sm.create(xs, new Shape(n, FashionMnistPatches.PATCHES, FashionMnistPatches.PATCH_PIXELS));
                 Map<String, NDArray> views = params.views(sm);
                 NDArray logits = net.forward(ops, views, x);
                 long[] pred = logits.argMax(-1).toType(DataType.INT64, false).toLongArray();
