@@ -62,7 +62,7 @@ public record SealHeader(int versionMajor, int versionMinor, ComprMode comprMode
     for (int i = 7; i >= 0; i--) {
       size = (size << 8) | (b[off + 8 + i] & 0xFFL);
     }
-    if (size < SIZE) {
+    if (Long.compareUnsigned(size, SIZE) < 0) {
       throw new SealFormatException(
           "SEAL header total size " + Long.toUnsignedString(size) + " is smaller than the 16-byte header");
     }

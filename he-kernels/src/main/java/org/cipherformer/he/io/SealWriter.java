@@ -1,6 +1,6 @@
 package org.cipherformer.he.io;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.zip.Deflater;
@@ -124,7 +124,7 @@ public final class SealWriter {
         bodyLength = body.length;
         break;
       case ZSTD:
-        body = Zstd.compress(java.util.Arrays.copyOf(members.buffer(), members.length()), ZSTD_LEVEL);
+        body = zstd(members.buffer(), members.length());
         bodyLength = body.length;
         break;
       default:
@@ -134,6 +134,16 @@ public final class SealWriter {
     SealHeader.of(mode, result.length).writeTo(result, 0);
     System.arraycopy(body, 0, result, SealHeader.SIZE, bodyLength);
     return result;
+  }
+
+  /** One zstd frame with the content size and a content checksum (so corruption is detected on load). */
+  private static byte[] zstd(byte[] in, int length) {
+    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+      ctx.setLevel(ZSTD_LEVEL);
+      ctx.setChecksum(true);
+      ctx.setContentSize(true);
+      return ctx.compress(java.util.Arrays.copyOf(in, length));
+    }
   }
 
   private static byte[] deflate(byte[] in, int length) {
