@@ -46,7 +46,8 @@
  *   {"op": "info", "name"}                                  -> parmsId, chainIndex, size, scale, isNttForm
  *   {"op": "eval", "fn", "args": [names], "as", "relinKeys": name?, "galoisKeys": name?, "steps": int?}
  *      fn: add sub negate add_plain sub_plain multiply square multiply_plain relinearize rescale_to_next
- *          mod_switch_to_next rotate_vector complex_conjugate. The result is stored and saved uncompressed.
+ *          mod_switch_to_next rotate_vector complex_conjugate; mod_switch_to_next_plain (args: [plaintext]) gives
+ *          a plaintext. The result is stored and saved uncompressed.
  */
 
 const fs = require('fs');
@@ -403,10 +404,11 @@ function run(seal, job) {
               return lazy.evaluator.rotateVector(ct(0), op.steps, gk());
             },
             complex_conjugate: () => lazy.evaluator.complexConjugate(ct(0), gk()),
+            mod_switch_to_next_plain: () => lazy.evaluator.plainModSwitchToNext(pt(0)),
           };
           need(fns[op.fn], 'unknown evaluator function "' + op.fn + '"');
           const result = fns[op.fn]();
-          put(op.as, 'ciphertext', result);
+          put(op.as, op.fn === 'mod_switch_to_next_plain' ? 'plaintext' : 'ciphertext', result);
           r.data = saveAll(seal, result, 'none');
           break;
         }

@@ -97,6 +97,8 @@ JNIEXPORT jlong JNICALL Java_org_cipherformer_he_Ciphertext_nativeImport(JNIEnv 
       ct.seed = copy_seed(env, seed);
       ct.data.resize(2 * limbs * n);
       ckks::expand_seeded_c1(*context, ct);
+      // As SEAL's load: the seed is expanded and forgotten; saving the loaded ciphertext writes it in full.
+      ct.seed.reset();
     }
     ckks::check_ciphertext(*context, ct, "ciphertext");
     return to_handle(object.release());

@@ -1,5 +1,13 @@
 package org.cipherformer.he;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import org.cipherformer.he.io.ComprMode;
+import org.cipherformer.he.io.SealFormatException;
+import org.cipherformer.he.io.SealWriter;
+
 /**
  * A CKKS ciphertext (SEAL's {@code Ciphertext}): {@code size} polynomials (2 when fresh, 3 after a multiplication)
  * over the primes of its level, in NTT form, with a scale.
@@ -87,6 +95,44 @@ public final class Ciphertext extends ContextBoundHandle {
   static Ciphertext fromData(CkksContext context, int level, int size, double scale, long[] data, long[] seed) {
     long pointer = context.withPointer(c -> nativeImport(c, level, size, scale, data, seed));
     return new Ciphertext(context, pointer);
+  }
+
+
+  /**
+   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded, as SEAL's Serializable, if {@link #hasSeed()}).
+   *
+   * @throws IOException if writing fails
+   */
+  public void save(OutputStream out, ComprMode mode) throws IOException {
+    Objects.requireNonNull(out, "out");
+    out.write(save(mode));
+  }
+
+  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  public byte[] save(ComprMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return SealWriter.write(SealObjects.record(this), mode);
+  }
+
+  /**
+   * Reads a ciphertext in SEAL 4.1's format (any compression) from untrusted bytes: exactly the bytes its header
+   * declares are consumed. Everything is validated before it reaches native code.
+   *
+   * @throws SealFormatException naming the offending field and value if the bytes are not a valid object for this
+   *     context
+   * @throws IOException if reading fails
+   */
+  public static Ciphertext load(CkksContext context, InputStream in) throws IOException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(in, "in");
+    return SealObjects.ciphertext(context, SealObjects.reader(context).readCiphertext(in));
+  }
+
+  /** As {@link #load(CkksContext, InputStream)}, from exactly these bytes (no trailing bytes allowed). */
+  public static Ciphertext load(CkksContext context, byte[] bytes) throws SealFormatException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(bytes, "bytes");
+    return SealObjects.ciphertext(context, SealObjects.reader(context).readCiphertext(bytes));
   }
 
   @Override

@@ -1,5 +1,13 @@
 package org.cipherformer.he;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import org.cipherformer.he.io.ComprMode;
+import org.cipherformer.he.io.SealFormatException;
+import org.cipherformer.he.io.SealWriter;
+
 /**
  * Galois keys (SEAL's {@code GaloisKeys}): one key-switching key per Galois element g, switching {@code s(X^g)} to
  * {@code s}. Rotation by k slots uses element {@code 3^k mod 2N} (or the keys of the signed powers of two of k),
@@ -62,9 +70,47 @@ public final class GaloisKeys extends ContextBoundHandle {
     return (int) g;
   }
 
+
+  /**
+   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded if {@link #isSeededForm()}).
+   *
+   * @throws IOException if writing fails
+   */
+  public void save(OutputStream out, ComprMode mode) throws IOException {
+    Objects.requireNonNull(out, "out");
+    out.write(save(mode));
+  }
+
+  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  public byte[] save(ComprMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return SealWriter.write(SealObjects.record(this, seededForm), mode);
+  }
+
+  /**
+   * Reads Galois keys (seeded or not) in SEAL 4.1's format (any compression) from untrusted bytes: exactly the bytes its header
+   * declares are consumed. Everything is validated before it reaches native code.
+   *
+   * @throws SealFormatException naming the offending field and value if the bytes are not a valid object for this
+   *     context
+   * @throws IOException if reading fails
+   */
+  public static GaloisKeys load(CkksContext context, InputStream in) throws IOException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(in, "in");
+    return SealObjects.galoisKeys(context, SealObjects.reader(context).readGaloisKeys(in));
+  }
+
+  /** As {@link #load(CkksContext, InputStream)}, from exactly these bytes (no trailing bytes allowed). */
+  public static GaloisKeys load(CkksContext context, byte[] bytes) throws SealFormatException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(bytes, "bytes");
+    return SealObjects.galoisKeys(context, SealObjects.reader(context).readGaloisKeys(bytes));
+  }
+
   private static native void nativeFree(long pointer);
 
-  private static native int[] nativeGaloisElements(long pointer);
+  static native int[] nativeGaloisElements(long pointer);
 
   // Serialization access: parts of the key for Galois element `element`.
   static native int nativePartCount(long pointer, int element);

@@ -1,5 +1,13 @@
 package org.cipherformer.he;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import org.cipherformer.he.io.ComprMode;
+import org.cipherformer.he.io.SealFormatException;
+import org.cipherformer.he.io.SealWriter;
+
 /**
  * An encoded CKKS message (SEAL's {@code Plaintext}): one polynomial over the primes of its level, in NTT form, with
  * the scale it was encoded at. Made by {@link CkksEncoder} or {@link Decryptor}.
@@ -62,6 +70,44 @@ public final class Plaintext extends ContextBoundHandle {
   static Plaintext fromData(CkksContext context, int level, double scale, long[] data) {
     long pointer = context.withPointer(c -> nativeImport(c, level, scale, data));
     return new Plaintext(context, pointer);
+  }
+
+
+  /**
+   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes).
+   *
+   * @throws IOException if writing fails
+   */
+  public void save(OutputStream out, ComprMode mode) throws IOException {
+    Objects.requireNonNull(out, "out");
+    out.write(save(mode));
+  }
+
+  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  public byte[] save(ComprMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return SealWriter.write(SealObjects.record(this), mode);
+  }
+
+  /**
+   * Reads a plaintext in SEAL 4.1's format (any compression) from untrusted bytes: exactly the bytes its header
+   * declares are consumed. Everything is validated before it reaches native code.
+   *
+   * @throws SealFormatException naming the offending field and value if the bytes are not a valid object for this
+   *     context
+   * @throws IOException if reading fails
+   */
+  public static Plaintext load(CkksContext context, InputStream in) throws IOException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(in, "in");
+    return SealObjects.plaintext(context, SealObjects.reader(context).readPlaintext(in));
+  }
+
+  /** As {@link #load(CkksContext, InputStream)}, from exactly these bytes (no trailing bytes allowed). */
+  public static Plaintext load(CkksContext context, byte[] bytes) throws SealFormatException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(bytes, "bytes");
+    return SealObjects.plaintext(context, SealObjects.reader(context).readPlaintext(bytes));
   }
 
   @Override

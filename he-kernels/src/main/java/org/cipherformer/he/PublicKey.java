@@ -1,5 +1,13 @@
 package org.cipherformer.he;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import org.cipherformer.he.io.ComprMode;
+import org.cipherformer.he.io.SealFormatException;
+import org.cipherformer.he.io.SealWriter;
+
 /**
  * A public key (SEAL's {@code PublicKey}): the key-level encryption of zero {@code (-(a s + e), a)}.
  *
@@ -41,6 +49,44 @@ public final class PublicKey extends ContextBoundHandle {
    */
   static PublicKey fromData(CkksContext context, long[] data, long[] seed) {
     return new PublicKey(context, context.withPointer(c -> nativeImport(c, data, seed)), false);
+  }
+
+
+  /**
+   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded if {@link #isSeededForm()}).
+   *
+   * @throws IOException if writing fails
+   */
+  public void save(OutputStream out, ComprMode mode) throws IOException {
+    Objects.requireNonNull(out, "out");
+    out.write(save(mode));
+  }
+
+  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  public byte[] save(ComprMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return SealWriter.write(SealObjects.keyRecord(context(), data(), seededForm ? seed() : null), mode);
+  }
+
+  /**
+   * Reads a public key (seeded or not) in SEAL 4.1's format (any compression) from untrusted bytes: exactly the bytes its header
+   * declares are consumed. Everything is validated before it reaches native code.
+   *
+   * @throws SealFormatException naming the offending field and value if the bytes are not a valid object for this
+   *     context
+   * @throws IOException if reading fails
+   */
+  public static PublicKey load(CkksContext context, InputStream in) throws IOException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(in, "in");
+    return SealObjects.publicKey(context, SealObjects.reader(context).readPublicKey(in));
+  }
+
+  /** As {@link #load(CkksContext, InputStream)}, from exactly these bytes (no trailing bytes allowed). */
+  public static PublicKey load(CkksContext context, byte[] bytes) throws SealFormatException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(bytes, "bytes");
+    return SealObjects.publicKey(context, SealObjects.reader(context).readPublicKey(bytes));
   }
 
   @Override

@@ -1,5 +1,13 @@
 package org.cipherformer.he;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Objects;
+import org.cipherformer.he.io.ComprMode;
+import org.cipherformer.he.io.SealFormatException;
+import org.cipherformer.he.io.SealWriter;
+
 /**
  * The secret key s (SEAL's {@code SecretKey}): a ternary polynomial in NTT form over all key-level primes. Keep it on
  * the client; close it when done so the native copy is freed promptly.
@@ -31,6 +39,44 @@ public final class SecretKey extends ContextBoundHandle {
    */
   static SecretKey fromData(CkksContext context, long[] data) {
     return new SecretKey(context, context.withPointer(c -> nativeImport(c, data)));
+  }
+
+
+  /**
+   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes).
+   *
+   * @throws IOException if writing fails
+   */
+  public void save(OutputStream out, ComprMode mode) throws IOException {
+    Objects.requireNonNull(out, "out");
+    out.write(save(mode));
+  }
+
+  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  public byte[] save(ComprMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    return SealWriter.write(SealObjects.record(this), mode);
+  }
+
+  /**
+   * Reads a secret key in SEAL 4.1's format (any compression) from untrusted bytes: exactly the bytes its header
+   * declares are consumed. Everything is validated before it reaches native code.
+   *
+   * @throws SealFormatException naming the offending field and value if the bytes are not a valid object for this
+   *     context
+   * @throws IOException if reading fails
+   */
+  public static SecretKey load(CkksContext context, InputStream in) throws IOException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(in, "in");
+    return SealObjects.secretKey(context, SealObjects.reader(context).readSecretKey(in));
+  }
+
+  /** As {@link #load(CkksContext, InputStream)}, from exactly these bytes (no trailing bytes allowed). */
+  public static SecretKey load(CkksContext context, byte[] bytes) throws SealFormatException {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(bytes, "bytes");
+    return SealObjects.secretKey(context, SealObjects.reader(context).readSecretKey(bytes));
   }
 
   @Override
