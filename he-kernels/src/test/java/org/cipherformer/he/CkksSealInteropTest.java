@@ -174,6 +174,13 @@ class CkksSealInteropTest {
       SealOracle.op(job, "eval").put("fn", "rotate_vector").put("steps", 1).put("as", "rot").putArray("args")
           .add("public_zstd");
       SealOracle.op(job, "decrypt").put("name", "rot").put("count", VALUES.length);
+      // A hoisted rotation (beyond SEAL) is an ordinary SEAL ciphertext too.
+      Ciphertext[] hoisted = f.evaluator.rotateHoisted(ctPublic, new int[] {1}, gks);
+      try (Ciphertext h = hoisted[0]) {
+        SealOracle.op(job, "load").put("type", "ciphertext").put("as", "hoisted")
+            .put("data", SealOracle.base64(h.save(ComprMode.ZSTD)));
+      }
+      SealOracle.op(job, "decrypt").put("name", "hoisted").put("count", VALUES.length);
       JsonNode results = SealOracle.run(job).get("results");
 
       int checked = 0;
@@ -186,9 +193,10 @@ class CkksSealInteropTest {
       assertEquals(decrypted.size(), checked);
       int n = results.size();
       double[] squares = Arrays.stream(VALUES).map(v -> v * v).toArray();
-      assertValues(squares, decodedValues(results.get(n - 3)), 1e-4, "node-seal: square + our seeded relin key");
+      assertValues(squares, decodedValues(results.get(n - 5)), 1e-4, "node-seal: square + our seeded relin key");
       double[] rotated = Arrays.copyOfRange(VALUES, 1, VALUES.length);
-      assertValues(rotated, decodedValues(results.get(n - 1)), 1e-4, "node-seal: rotation with our seeded Galois key");
+      assertValues(rotated, decodedValues(results.get(n - 3)), 1e-4, "node-seal: rotation with our seeded Galois key");
+      assertValues(rotated, decodedValues(results.get(n - 1)), 1e-4, "node-seal: decrypting our hoisted rotation");
     }
   }
 
