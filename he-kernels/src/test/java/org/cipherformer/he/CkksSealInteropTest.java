@@ -81,6 +81,10 @@ class CkksSealInteropTest {
     ObjectNode cts = SealOracle.op(job, "encrypt").put("as", "cts").put("mode", "symmetric").put("seeded", true);
     values(cts); // 6
     compr(cts, MODES);
+    compr(SealOracle.op(job, "relinKeys").put("as", "rk"), MODES); // 7
+    ObjectNode gkFull = SealOracle.op(job, "galoisKeys").put("as", "gk"); // 8
+    gkFull.putArray("steps").add(1);
+    compr(gkFull, "zlib");
     JsonNode result = SealOracle.run(job);
 
     try (CkksContext context = CkksContext.create(EncryptionParameters.ckks(8192, CoeffModulus.create(8192, 60, 40, 40, 60)));
@@ -122,6 +126,24 @@ class CkksSealInteropTest {
               assertValues(rotated, encoder.decode(d), 1e-4, "rotation with node-seal's seeded Galois key");
             }
           }
+          for (String m : MODES) {
+            try (RelinKeys rk = RelinKeys.load(context, SealOracle.data(result, 7, m));
+                Ciphertext c = Ciphertext.load(context, SealOracle.data(result, 6, m));
+                Ciphertext sq = evaluator.square(c)) {
+              evaluator.relinearizeInplace(sq, rk);
+              double[] squares = Arrays.stream(VALUES).map(v -> v * v).toArray();
+              try (Plaintext d = decryptor.decrypt(sq)) {
+                assertValues(squares, encoder.decode(d), 1e-4, "node-seal's full relin key (" + m + ")");
+              }
+            }
+          }
+          try (GaloisKeys gkLoaded = GaloisKeys.load(context, SealOracle.data(result, 8, "zlib"));
+              Ciphertext c = Ciphertext.load(context, SealOracle.data(result, 5, "zstd"));
+              Ciphertext r = evaluator.rotateVector(c, 1, gkLoaded);
+              Plaintext d = decryptor.decrypt(r)) {
+            double[] rotated = Arrays.copyOfRange(VALUES, 1, VALUES.length);
+            assertValues(rotated, encoder.decode(d), 1e-4, "rotation with node-seal's full Galois key");
+          }
         }
       }
     }
@@ -162,6 +184,22 @@ class CkksSealInteropTest {
           SealOracle.op(job, "decrypt").put("name", "by_" + name).put("count", VALUES.length);
           decrypted.add("encrypted with " + name);
         }
+      }
+      // Every key type, seeded and full, in every compression mode, must load in SEAL; each secret key decrypts.
+      for (String m : MODES) {
+        SealOracle.op(job, "load").put("type", "secretKey").put("as", "sk_" + m)
+            .put("data", SealOracle.base64(f.secretKey.save(mode(m))));
+        SealOracle.op(job, "decrypt").put("name", "public_none").put("secretKey", "sk_" + m)
+            .put("count", VALUES.length);
+        decrypted.add("public_none with the secret key saved " + m);
+        SealOracle.op(job, "load").put("type", "relinKeys").put("as", "rks_" + m)
+            .put("data", SealOracle.base64(rks.save(mode(m))));
+        SealOracle.op(job, "load").put("type", "relinKeys").put("as", "rkfull_" + m)
+            .put("data", SealOracle.base64(f.relinKeys.save(mode(m))));
+        SealOracle.op(job, "load").put("type", "galoisKeys").put("as", "gks_" + m)
+            .put("data", SealOracle.base64(gks.save(mode(m))));
+        SealOracle.op(job, "load").put("type", "galoisKeys").put("as", "gkfull_" + m)
+            .put("data", SealOracle.base64(f.galoisKeys.save(mode(m))));
       }
       SealOracle.op(job, "load").put("type", "relinKeys").put("as", "rk")
           .put("data", SealOracle.base64(rks.save(ComprMode.NONE)));
