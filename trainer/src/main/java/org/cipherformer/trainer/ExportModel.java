@@ -231,14 +231,21 @@ public final class ExportModel {
         boolean lm = "tiny-lm".equals(m.get("model"));
         t.put("trainer", "org.cipherformer.trainer." + (lm ? "TrainLm" : "TrainVit") + " (DJL 0.36.0, PyTorch 2.7.1 CPU,"
                 + " 1 thread, float32)");
-        t.put("command", m.get("command"));
+        t.put("command", "java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 org.cipherformer.trainer."
+                + (lm ? "TrainLm " : "TrainVit ") + m.get("command") + "   (see scripts/train.sh)");
         t.put("seed", Long.parseLong(m.get("seed")));
+        if (m.containsKey("init")) {
+            t.put("continued_from", "the checkpoint of: " + m.get("init") + " (" + m.get("init_epochs")
+                    + " epochs); optimizer state and schedule restarted");
+        }
         t.put("epochs", Integer.parseInt(m.get("epochs")));
         t.put("epochs_completed", Integer.parseInt(m.getOrDefault("epochs_completed", m.get("epochs"))));
         t.put("batch", Integer.parseInt(m.get("batch")));
         t.put("learning_rate", Double.parseDouble(m.get("lr")));
         t.put("optimizer", "Adam, linear warm-up then cosine decay to 2% of the peak, element-wise gradient clip 1");
-        t.put("range_regularizer_weight", Double.parseDouble(m.get("range_weight")));
+        if ("polynomial".equals(m.get("variant"))) {
+            t.put("range_regularizer_weight", Double.parseDouble(m.get("range_weight")));
+        }
         t.put("train_seconds", Long.parseLong(m.get("train_seconds")));
         if (lm) {
             t.put("data", "Debian package fortunes: /usr/share/games/fortunes/* without extension, file-name order,"

@@ -24,6 +24,15 @@ public final class ParameterSet implements AutoCloseable {
         this.manager = parent.newSubManager();
     }
 
+    /** A parameter set holding a checkpoint's tensors (to continue training from it). */
+    public static ParameterSet fromCheckpoint(NDManager parent, Checkpoint ck) {
+        ParameterSet p = new ParameterSet(parent);
+        for (Map.Entry<String, float[]> e : ck.tensors.entrySet()) {
+            p.put(e.getKey(), p.manager.create(e.getValue(), new Shape(ck.shapes.get(e.getKey()))));
+        }
+        return p;
+    }
+
     public NDManager manager() {
         return manager;
     }

@@ -17,7 +17,7 @@ final class RangeReport {
             }
             sb.append(e.getKey());
             for (double v : e.getValue()) {
-                sb.append(':').append(String.format(Locale.ROOT, "%.6g", v));
+                sb.append(':').append(v);
             }
         }
         return sb.toString();

@@ -52,6 +52,8 @@ public final class TrainLm {
         double rangeWeight = args.getDouble("range-weight", 1.0);
         Path checkpoint = Path.of(args.get("checkpoint", "/tmp/lm-" + variant + ".ckpt"));
         ComponentSettings settings = TrainVit.variantSettings(variant);
+        // --init: continue from a checkpoint of the same model and variant (fresh optimizer state and schedule)
+        Checkpoint init = args.get("init", null) == null ? null : Checkpoint.read(Path.of(args.get("init", null)));
 
         FortuneCorpus corpus = FortuneCorpus.load(Path.of(args.get("data", FortuneCorpus.DEBIAN_DIR.toString())));
         WordTokenizer tokenizer = WordTokenizer.train(corpus.train, vocabSize);
@@ -81,7 +83,8 @@ public final class TrainLm {
         double perplexity = Double.NaN;
         Map<String, double[]> rangeStats = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager();
-             ParameterSet params = net.initialize(new ParameterSet(root), seed)) {
+             ParameterSet params = init == null ? net.initialize(new ParameterSet(root), seed)
+                     : ParameterSet.fromCheckpoint(root, init)) {
             System.out.printf(Locale.ROOT, "%d parameters%n", params.count());
             Optimization opt = new Optimization(lr, Math.min(300, totalSteps / 10), totalSteps, 1.0f);
             long[] xs = new long[batch * context];
@@ -157,6 +160,10 @@ public final class TrainLm {
                 meta.put("seed", Long.toString(seed));
                 meta.put("epochs", Integer.toString(epochs));
                 meta.put("epochs_completed", Integer.toString(epoch + 1));
+                if (init != null) {
+                    meta.put("init", init.metadata.get("command"));
+                    meta.put("init_epochs", init.metadata.getOrDefault("epochs_completed", init.metadata.get("epochs")));
+                }
                 meta.put("batch", Integer.toString(batch));
                 meta.put("lr", Float.toString(lr));
                 meta.put("range_weight", Double.toString(rangeWeight));

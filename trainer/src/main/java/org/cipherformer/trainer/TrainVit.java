@@ -48,6 +48,8 @@ public final class TrainVit {
         double rangeWeight = args.getDouble("range-weight", 1.0);
         Path checkpoint = Path.of(args.get("checkpoint", "/tmp/vit-" + variant + ".ckpt"));
         ComponentSettings settings = variantSettings(variant);
+        // --init: continue from a checkpoint of the same model and variant (fresh optimizer state and schedule)
+        Checkpoint init = args.get("init", null) == null ? null : Checkpoint.read(Path.of(args.get("init", null)));
 
         FashionMnistPatches train = FashionMnistPatches.debianTrainSet();
         FashionMnistPatches test = FashionMnistPatches.debianTestSet();
@@ -69,7 +71,8 @@ public final class TrainVit {
         double accuracy = Double.NaN;
         Map<String, double[]> rangeStats = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager();
-             ParameterSet params = net.initialize(new ParameterSet(root), seed)) {
+             ParameterSet params = init == null ? net.initialize(new ParameterSet(root), seed)
+                     : ParameterSet.fromCheckpoint(root, init)) {
             System.out.printf(Locale.ROOT, "%d parameters%n", params.count());
             Optimization opt = new Optimization(lr, Math.min(500, totalSteps / 10), totalSteps, 1.0f);
             int[] order = new int[trainCount];
@@ -160,6 +163,10 @@ public final class TrainVit {
                 meta.put("seed", Long.toString(seed));
                 meta.put("epochs", Integer.toString(epochs));
                 meta.put("epochs_completed", Integer.toString(epoch + 1));
+                if (init != null) {
+                    meta.put("init", init.metadata.get("command"));
+                    meta.put("init_epochs", init.metadata.getOrDefault("epochs_completed", init.metadata.get("epochs")));
+                }
                 meta.put("batch", Integer.toString(batch));
                 meta.put("lr", Float.toString(lr));
                 meta.put("range_weight", Double.toString(rangeWeight));
