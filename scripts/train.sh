@@ -17,7 +17,10 @@ run() {
 }
 if [[ "$what" == vit || "$what" == all ]]; then
   for v in polynomial original; do
-    run TrainVit --variant "$v" --epochs 4 --seed 1 --checkpoint "target/checkpoints/vit-$v.ckpt"
+    # 4 epochs from scratch, then 2 more epochs continued from that checkpoint at a lower peak learning rate
+    run TrainVit --variant "$v" --epochs 4 --seed 1 --checkpoint "target/checkpoints/vit-$v-4.ckpt"
+    run TrainVit --variant "$v" --init "target/checkpoints/vit-$v-4.ckpt" --epochs 2 --lr 5e-4 --seed 2 \
+      --checkpoint "target/checkpoints/vit-$v.ckpt"
   done
   run ExportModel --checkpoint target/checkpoints/vit-polynomial.ckpt --out models/vit-fmnist
   run ExportModel --checkpoint target/checkpoints/vit-original.ckpt --out models/vit-fmnist-original
