@@ -65,9 +65,9 @@ Ciphertext Encryptor::encrypt_zero(size_t level) const {
   ct.size = 2;
   ct.scale = 1.0;
   ct.data.resize(2 * (level + 1) * n);
+  divide_and_round_q_last_ntt(*context_, level + 1, upper.data.data(), 2, (level + 2) * n, pool);
   for (size_t p = 0; p < 2; ++p) {
-    uint64_t *poly = upper.poly(p, n);
-    divide_and_round_q_last_ntt(*context_, level + 1, poly, pool);
+    const uint64_t *poly = upper.poly(p, n);
     std::copy(poly, poly + (level + 1) * n, ct.poly(p, n));
   }
   return ct;

@@ -416,10 +416,10 @@ void Evaluator::rescale_to_next_inplace(Ciphertext &a) const {
   const size_t k = a.level + 1;
   const double q_last = static_cast<double>(context_->moduli(a.level).back().value());
   auto &pool = pool_or_default(pool_);
+  divide_and_round_q_last_ntt(*context_, a.level, a.data.data(), a.size, k * n, pool);
   std::vector<uint64_t> out(a.size * (k - 1) * n);
   for (size_t p = 0; p < a.size; ++p) {
-    uint64_t *poly = a.poly(p, n);
-    divide_and_round_q_last_ntt(*context_, a.level, poly, pool);
+    const uint64_t *poly = a.poly(p, n);
     std::copy(poly, poly + (k - 1) * n, out.data() + p * (k - 1) * n);
   }
   a.data.swap(out);

@@ -1,5 +1,6 @@
 #include "cipherformer/ckks/rlwe.h"
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -94,29 +95,43 @@ Ciphertext encrypt_zero_asymmetric(const Context &context, const PublicKey &publ
   return ct;
 }
 
-void divide_and_round_q_last_ntt(const Context &context, size_t level, uint64_t *poly, util::ThreadPool &pool) {
+void divide_and_round_q_last_ntt(const Context &context, size_t level, uint64_t *polys, size_t poly_count,
+                                 size_t poly_stride, util::ThreadPool &pool) {
   if (level == 0) throw std::invalid_argument("cannot divide by the last prime at level 0");
   const size_t n = context.poly_degree();
   const LevelData &data = context.level(level);
   const auto &moduli = data.moduli();
   const util::Modulus &q_last = moduli[level];
-  uint64_t *last = poly + level * n;
-  context.ntt_tables(level).inverse(last);
   // Adding floor(q_last / 2) before the implicit floor turns the division into rounding.
   const uint64_t half = q_last.value() >> 1;
-  util::add_poly_scalar_mod(last, n, half, q_last, last);
-
-  pool.parallel_for(level, [&](size_t i) {
-    const util::Modulus &q = moduli[i];
-    std::vector<uint64_t> temp(n);
-    util::modulo_poly(last, n, q, temp.data());
-    const uint64_t half_mod = util::barrett_reduce_64(half, q);
-    for (size_t j = 0; j < n; ++j) temp[j] = util::sub_mod(temp[j], half_mod, q);
-    context.ntt_tables(i).forward(temp.data());
-    uint64_t *limb = poly + i * n;
-    util::sub_poly_mod(limb, temp.data(), n, q, limb);
-    util::multiply_poly_scalar_mod(limb, n, data.inv_last_mod()[i], q, limb);
+  // The last limbs of all polynomials at once, then every (polynomial, limb) pair as its own task: no serial inverse
+  // NTT per polynomial between the parallel loops.
+  pool.parallel_for(poly_count, [&](size_t p) {
+    uint64_t *last = polys + p * poly_stride + level * n;
+    context.ntt_tables(level).inverse(last);
+    util::add_poly_scalar_mod(last, n, half, q_last, last);
   });
+
+  pool.parallel_for(poly_count * level, [&](size_t task) {
+    const size_t p = task / level;
+    const size_t i = task % level;
+    const util::Modulus &q = moduli[i];
+    const uint64_t *last = polys + p * poly_stride + level * n;
+    uint64_t *limb = polys + p * poly_stride + i * n;
+    // Fully overwritten below, so not zero-filled.
+    const std::unique_ptr<uint64_t[]> temp(new uint64_t[n]);
+    const uint64_t half_mod = util::barrett_reduce_64(half, q);
+    // One pass each for (r mod q_i) - (half mod q_i) and for (c_i - NTT(...)) * q_last^-1: the same exact values as
+    // separate modulo / subtract / multiply passes, with half the memory traffic.
+    for (size_t j = 0; j < n; ++j) temp[j] = util::sub_mod(util::barrett_reduce_64(last[j], q), half_mod, q);
+    context.ntt_tables(i).forward(temp.get());
+    const util::MulOperand &inv = data.inv_last_mod()[i];
+    for (size_t j = 0; j < n; ++j) limb[j] = util::multiply_mod(util::sub_mod(limb[j], temp[j], q), inv, q);
+  });
+}
+
+void divide_and_round_q_last_ntt(const Context &context, size_t level, uint64_t *poly, util::ThreadPool &pool) {
+  divide_and_round_q_last_ntt(context, level, poly, 1, 0, pool);
 }
 
 void expand_seeded_c1(const Context &context, Ciphertext &ct) {

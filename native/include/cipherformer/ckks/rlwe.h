@@ -39,6 +39,11 @@ Ciphertext encrypt_zero_asymmetric(const Context &context, const PublicKey &publ
 /// clobbered; the result is the first `level` limbs.
 void divide_and_round_q_last_ntt(const Context &context, size_t level, uint64_t *poly, util::ThreadPool &pool);
 
+/// divide_and_round_q_last_ntt on poly_count polynomials at once, polynomial p starting at polys + p * poly_stride
+/// (words); all of them are processed in one parallel loop. Same results as one call per polynomial.
+void divide_and_round_q_last_ntt(const Context &context, size_t level, uint64_t *polys, size_t poly_count,
+                                 size_t poly_stride, util::ThreadPool &pool);
+
 /// Regenerates c_1 of a seeded ciphertext from ct.seed (what a SEAL loader does for a seeded object).
 /// @throws std::invalid_argument if ct has no seed or the wrong data size.
 void expand_seeded_c1(const Context &context, Ciphertext &ct);
