@@ -17,10 +17,19 @@ run() {
 }
 if [[ "$what" == vit || "$what" == all ]]; then
   for v in polynomial original; do
-    # 4 epochs from scratch, then 2 more epochs continued from that checkpoint at a lower peak learning rate
-    run TrainVit --variant "$v" --epochs 4 --seed 1 --checkpoint "target/checkpoints/vit-$v-4.ckpt"
-    run TrainVit --variant "$v" --init "target/checkpoints/vit-$v-4.ckpt" --epochs 2 --lr 5e-4 --seed 2 \
-      --checkpoint "target/checkpoints/vit-$v.ckpt"
+    # 4 epochs from scratch, then continued from each checkpoint with a fresh optimizer and cosine schedule
+    # (stages: epochs / peak learning rate / shuffling seed)
+    run TrainVit --variant "$v" --epochs 4 --seed 1 --checkpoint "target/checkpoints/vit-$v-s0.ckpt"
+    prev="target/checkpoints/vit-$v-s0.ckpt"
+    stage=1
+    for spec in 2/5e-4/2 4/5e-4/3; do
+      IFS=/ read -r ep lr seed <<< "$spec"
+      run TrainVit --variant "$v" --init "$prev" --epochs "$ep" --lr "$lr" --seed "$seed" \
+        --checkpoint "target/checkpoints/vit-$v-s$stage.ckpt"
+      prev="target/checkpoints/vit-$v-s$stage.ckpt"
+      stage=$((stage + 1))
+    done
+    cp "$prev" "target/checkpoints/vit-$v.ckpt"
   done
   run ExportModel --checkpoint target/checkpoints/vit-polynomial.ckpt --out models/vit-fmnist
   run ExportModel --checkpoint target/checkpoints/vit-original.ckpt --out models/vit-fmnist-original
