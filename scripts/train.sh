@@ -36,7 +36,9 @@ if [[ "$what" == vit || "$what" == all ]]; then
 fi
 if [[ "$what" == lm || "$what" == all ]]; then
   for v in polynomial original; do
-    run TrainLm --variant "$v" --epochs 3 --batch 32 --seed 1 --checkpoint "target/checkpoints/lm-$v.ckpt"
+    run TrainLm --variant "$v" --epochs 3 --batch 32 --seed 1 --checkpoint "target/checkpoints/lm-$v-s0.ckpt"
+    run TrainLm --variant "$v" --init "target/checkpoints/lm-$v-s0.ckpt" --epochs 2 --batch 32 --lr 5e-4 --seed 2 \
+      --checkpoint "target/checkpoints/lm-$v.ckpt"
   done
   run ExportModel --checkpoint target/checkpoints/lm-polynomial.ckpt --out models/tiny-lm
   run ExportModel --checkpoint target/checkpoints/lm-original.ckpt --out models/tiny-lm-original
