@@ -11,6 +11,7 @@
 #include "cipherformer/ckks/evaluator.h"
 #include "cipherformer/ckks/galois.h"
 #include "cipherformer/ckks/key_generator.h"
+#include "cipherformer/ckks/key_switch.h"
 #include "cipherformer/ckks/validation.h"
 #include "ckks_test_util.h"
 
@@ -329,6 +330,43 @@ void test_thread_pool_determinism(Fixture &f) {
             "3-thread rotation gives the same bytes");
 }
 
+// The fused switch_key (used by relinearize and rotate) and the two-step decompose + apply (used by hoisting) must
+// give the same bytes at every level and thread count: both compute the same exact modular sums in different orders.
+void test_fused_key_switch(Fixture &f) {
+  std::mt19937_64 rng(8);
+  for (size_t threads : {1, 3}) {
+    util::ThreadPool pool(threads);
+    for (size_t level = 0; level <= f.ctx->first_level(); ++level) {
+      const size_t k = level + 1;
+      std::vector<uint64_t> target(k * f.n);
+      for (size_t i = 0; i < k; ++i) {
+        const uint64_t q = f.ctx->key_moduli()[i].value();
+        for (size_t j = 0; j < f.n; ++j) target[i * f.n + j] = rng() % q;
+      }
+      // Start from non-zero outputs: both paths add to c0 and c1.
+      std::vector<uint64_t> c0(k * f.n), c1(k * f.n);
+      for (size_t i = 0; i < k; ++i) {
+        const uint64_t q = f.ctx->key_moduli()[i].value();
+        for (size_t j = 0; j < f.n; ++j) {
+          c0[i * f.n + j] = rng() % q;
+          c1[i * f.n + j] = rng() % q;
+        }
+      }
+      std::vector<uint64_t> e0 = c0, e1 = c1;
+      const KeySwitchDigits digits = decompose_for_key_switch(*f.ctx, level, target.data(), pool);
+      apply_key_switch(*f.ctx, digits, f.rk.data[0], nullptr, nullptr, e0.data(), e1.data(), pool);
+      switch_key(*f.ctx, level, target.data(), f.rk.data[0], c0.data(), c1.data(), pool);
+      CF_EXPECT(c0 == e0 && c1 == e1, "fused switch_key equals decompose + apply at level %zu, %zu threads", level,
+                threads);
+    }
+  }
+  util::ThreadPool pool(1);
+  std::vector<uint64_t> buf(f.ctx->key_level() * 2 * f.n, 0);
+  expect_throws<std::invalid_argument>("switch_key above the first level", [&] {
+    switch_key(*f.ctx, f.ctx->first_level() + 1, buf.data(), f.rk.data[0], buf.data(), buf.data(), pool);
+  }, "level");
+}
+
 void test_errors(Fixture &f) {
   std::mt19937_64 rng(7);
   const auto x = random_complex(f.slots, rng);
@@ -389,6 +427,7 @@ int main() {
   test_products(f);
   test_rotations(f);
   test_thread_pool_determinism(f);
+  test_fused_key_switch(f);
   test_errors(f);
   return finish("ckks_evaluator_test");
 }

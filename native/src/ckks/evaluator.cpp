@@ -270,8 +270,7 @@ void Evaluator::relinearize_inplace(Ciphertext &a, const RelinKeys &relin_keys) 
   while (a.size > 2) {
     const size_t last = a.size - 1;
     const KSwitchKeys &key = relin_keys.data[last - 2];
-    const KeySwitchDigits digits = decompose_for_key_switch(*context_, a.level, a.poly(last, n), pool);
-    apply_key_switch(*context_, digits, key, nullptr, nullptr, a.poly(0, n), a.poly(1, n), pool);
+    switch_key(*context_, a.level, a.poly(last, n), key, a.poly(0, n), a.poly(1, n), pool);
     a.size = last;
     a.data.resize(a.size * k * n);
   }
@@ -315,9 +314,7 @@ void Evaluator::apply_galois_inplace(Ciphertext &a, uint32_t galois_elt, const G
     for (size_t j = 0; j < n; ++j) t[j] = c1[perm[j]];
   });
   std::fill(a.poly(1, n), a.poly(1, n) + k * n, 0);
-  const KeySwitchDigits digits = decompose_for_key_switch(*context_, a.level, target.data(), pool);
-  apply_key_switch(*context_, digits, galois_keys.data.at(galois_elt), nullptr, nullptr, a.poly(0, n), a.poly(1, n),
-                   pool);
+  switch_key(*context_, a.level, target.data(), galois_keys.data.at(galois_elt), a.poly(0, n), a.poly(1, n), pool);
   a.seed.reset();
   check_not_transparent(a);
 }

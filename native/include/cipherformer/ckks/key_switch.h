@@ -53,6 +53,15 @@ struct HoistingCorrection {
 HoistingCorrection hoisting_correction(const Context &context, const KeySwitchDigits &digits, uint32_t galois_elt,
                                        util::ThreadPool &pool);
 
+/// The whole of switch_key_inplace for one target (no hoisting): adds the key switch of target (NTT form, level + 1
+/// limbs) under `key` to c0 and c1. Same result, bit for bit, as decompose_for_key_switch followed by apply_key_switch
+/// without a permutation, but each digit is NTT'd under each key prime and multiply-accumulated right away (per key
+/// prime t: for j < L: acc_c,t += NTT_t(d_j mod m_t) * K_jc,t), so the L x (L + 1) digit array is never stored.
+/// @throws std::invalid_argument if the context has no key switching, level is above the first data level, or the key
+/// does not have first_level + 1 key-level parts.
+void switch_key(const Context &context, size_t level, const uint64_t *target, const KSwitchKeys &key, uint64_t *c0,
+                uint64_t *c1, util::ThreadPool &pool);
+
 /// Decomposes an NTT-form polynomial with level + 1 limbs into its digits (first half of switch_key_inplace).
 /// @throws std::invalid_argument if the context has no key switching or level is above the first data level.
 KeySwitchDigits decompose_for_key_switch(const Context &context, size_t level, const uint64_t *target,
