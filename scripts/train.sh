@@ -22,7 +22,7 @@ if [[ "$what" == vit || "$what" == all ]]; then
     run TrainVit --variant "$v" --epochs 4 --seed 1 --checkpoint "target/checkpoints/vit-$v-s0.ckpt"
     prev="target/checkpoints/vit-$v-s0.ckpt"
     stage=1
-    for spec in 2/5e-4/2 4/5e-4/3; do
+    for spec in 2/5e-4/2 4/5e-4/3 4/3e-4/4; do
       IFS=/ read -r ep lr seed <<< "$spec"
       run TrainVit --variant "$v" --init "$prev" --epochs "$ep" --lr "$lr" --seed "$seed" \
         --checkpoint "target/checkpoints/vit-$v-s$stage.ckpt"
