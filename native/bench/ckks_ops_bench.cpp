@@ -139,6 +139,9 @@ int main(int argc, char **argv) {
   Ciphertext work;
   report("multiply (in place)", reps, [&] { work = ct; }, [&] { evaluator.multiply_inplace(work, ct); });
   report("relinearize (in place)", reps, [&] { work = ct3; }, [&] { evaluator.relinearize_inplace(work, rk); });
+  report("  relin: switch_key (fused; = relinearize)", reps, [&] { work = ct3; },
+         [&] { switch_key(*context, level, ct3.poly(2, n), rk.data[0], work.poly(0, n), work.poly(1, n), pool); });
+  // The two-step split below is what rotate_hoisted runs (the digits are shared by all its steps).
   KeySwitchDigits digits;
   report("  relin: decompose (INTT + k(k+1) NTT)", reps, nothing,
          [&] { digits = decompose_for_key_switch(*context, level, ct3.poly(2, n), pool); });
