@@ -125,6 +125,55 @@ void test_galois_permutation() {
   expect_throws<std::invalid_argument>("even element", [&] { ctx.galois_permutation(4); }, "4");
 }
 
+/// Naive reference: a little-endian multi-word integer modulo q by Horner's rule in 128-bit arithmetic.
+uint64_t naive_mod(const uint64_t *words, size_t count, uint64_t q) {
+  uint128_t r = 0;
+  for (size_t w = count; w-- > 0;) r = ((r << 64) | words[w]) % q;
+  return static_cast<uint64_t>(r);
+}
+
+/// Naive reference: the product of the primes by schoolbook multiplication, little-endian words.
+std::vector<uint64_t> naive_product(const std::vector<uint64_t> &primes) {
+  std::vector<uint64_t> acc(primes.size() + 1, 0);
+  acc[0] = 1;
+  for (uint64_t p : primes) {
+    uint128_t carry = 0;
+    for (auto &word : acc) {
+      const uint128_t t = static_cast<uint128_t>(word) * p + carry;
+      word = static_cast<uint64_t>(t);
+      carry = t >> 64;
+    }
+  }
+  acc.resize(primes.size());
+  return acc;
+}
+
+/// Many primes (SEAL's N = 32768 default has 16): Q, compose and decompose each checked against the naive
+/// references above, independently of one another (a round trip alone would not catch a wrong pair of inverses).
+void test_rns_base_against_naive(size_t count, std::mt19937_64 &rng) {
+  const auto primes = primes_below(60, count, 4096);
+  std::vector<util::Modulus> mods;
+  for (uint64_t p : primes) mods.emplace_back(p);
+  const RnsBase base(mods);
+  const auto q = naive_product(primes);
+  for (size_t w = 0; w < count; ++w) CF_EXPECT(base.product()[w] == q[w], "Q word %zu of %zu primes", w, count);
+  std::vector<uint64_t> r(count), v(count), back(count);
+  for (int t = 0; t < 100; ++t) {
+    for (size_t i = 0; i < count; ++i) r[i] = rng() % primes[i];
+    base.compose(r.data(), v.data());
+    for (size_t i = 0; i < count; ++i) {
+      CF_EXPECT(naive_mod(v.data(), count, primes[i]) == r[i], "compose residue %zu of %zu primes", i, count);
+    }
+    // A random value below Q (top word cleared, so v < 2^(64(count-1)) < Q), decomposed.
+    for (size_t w = 0; w < count; ++w) v[w] = rng();
+    v[count - 1] = 0;
+    base.decompose(v.data(), back.data());
+    for (size_t i = 0; i < count; ++i) {
+      CF_EXPECT(back[i] == naive_mod(v.data(), count, primes[i]), "decompose residue %zu of %zu primes", i, count);
+    }
+  }
+}
+
 void test_rns_base() {
   const size_t n = 4096;
   std::mt19937_64 rng(11);
@@ -165,6 +214,7 @@ void test_rns_base() {
   }
   CF_EXPECT(base5.product_bit_count() > 290 && base5.product_bit_count() <= 295, "bits %d",
             base5.product_bit_count());
+  for (size_t count : {3u, 8u, 16u}) test_rns_base_against_naive(count, rng);
 }
 
 }  // namespace
