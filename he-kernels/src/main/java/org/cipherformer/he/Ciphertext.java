@@ -2,7 +2,6 @@ package org.cipherformer.he;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.io.SealFormatException;
@@ -16,7 +15,7 @@ import org.cipherformer.he.io.SealWriter;
  * can still be serialized in SEAL's compact seeded form (any evaluator operation drops the seed). Not safe for
  * concurrent modification: in-place operations on one ciphertext must not overlap with other uses of it.
  */
-public final class Ciphertext extends ContextBoundHandle {
+public final class Ciphertext extends ContextBoundHandle implements SealSerializable {
   Ciphertext(CkksContext context, long pointer) {
     super(context, pointer, Ciphertext::nativeFree);
   }
@@ -98,17 +97,7 @@ public final class Ciphertext extends ContextBoundHandle {
   }
 
 
-  /**
-   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded, as SEAL's Serializable, if {@link #hasSeed()}).
-   *
-   * @throws IOException if writing fails
-   */
-  public void save(OutputStream out, ComprMode mode) throws IOException {
-    Objects.requireNonNull(out, "out");
-    out.write(save(mode));
-  }
-
-  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  @Override
   public byte[] save(ComprMode mode) {
     Objects.requireNonNull(mode, "mode");
     return SealWriter.write(SealObjects.record(this), mode);

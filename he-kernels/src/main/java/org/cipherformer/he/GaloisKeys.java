@@ -2,7 +2,6 @@ package org.cipherformer.he;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.io.SealFormatException;
@@ -13,7 +12,7 @@ import org.cipherformer.he.io.SealWriter;
  * {@code s}. Rotation by k slots uses element {@code 3^k mod 2N} (or the keys of the signed powers of two of k),
  * conjugation uses {@code 2N - 1}. Serialized seeded when made by a {@code ...Seeded} method of {@link KeyGenerator}.
  */
-public final class GaloisKeys extends ContextBoundHandle {
+public final class GaloisKeys extends ContextBoundHandle implements SealSerializable {
   private final boolean seededForm;
 
   GaloisKeys(CkksContext context, long pointer, boolean seededForm) {
@@ -71,17 +70,7 @@ public final class GaloisKeys extends ContextBoundHandle {
   }
 
 
-  /**
-   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded if {@link #isSeededForm()}).
-   *
-   * @throws IOException if writing fails
-   */
-  public void save(OutputStream out, ComprMode mode) throws IOException {
-    Objects.requireNonNull(out, "out");
-    out.write(save(mode));
-  }
-
-  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  @Override
   public byte[] save(ComprMode mode) {
     Objects.requireNonNull(mode, "mode");
     return SealWriter.write(SealObjects.record(this, seededForm), mode);

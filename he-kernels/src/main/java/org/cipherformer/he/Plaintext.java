@@ -2,7 +2,6 @@ package org.cipherformer.he;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.io.SealFormatException;
@@ -12,7 +11,7 @@ import org.cipherformer.he.io.SealWriter;
  * An encoded CKKS message (SEAL's {@code Plaintext}): one polynomial over the primes of its level, in NTT form, with
  * the scale it was encoded at. Made by {@link CkksEncoder} or {@link Decryptor}.
  */
-public final class Plaintext extends ContextBoundHandle {
+public final class Plaintext extends ContextBoundHandle implements SealSerializable {
   Plaintext(CkksContext context, long pointer) {
     super(context, pointer, Plaintext::nativeFree);
   }
@@ -73,17 +72,7 @@ public final class Plaintext extends ContextBoundHandle {
   }
 
 
-  /**
-   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes).
-   *
-   * @throws IOException if writing fails
-   */
-  public void save(OutputStream out, ComprMode mode) throws IOException {
-    Objects.requireNonNull(out, "out");
-    out.write(save(mode));
-  }
-
-  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  @Override
   public byte[] save(ComprMode mode) {
     Objects.requireNonNull(mode, "mode");
     return SealWriter.write(SealObjects.record(this), mode);

@@ -2,7 +2,6 @@ package org.cipherformer.he;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.io.SealFormatException;
@@ -14,7 +13,7 @@ import org.cipherformer.he.io.SealWriter;
  * <p>One made by {@link KeyGenerator#createPublicKeySeeded()} serializes in SEAL's compact form, with the 64-byte seed
  * of {@code a} instead of {@code a} itself (what SEAL's {@code Serializable<PublicKey>} writes).
  */
-public final class PublicKey extends ContextBoundHandle {
+public final class PublicKey extends ContextBoundHandle implements SealSerializable {
   private final boolean seededForm;
 
   PublicKey(CkksContext context, long pointer, boolean seededForm) {
@@ -52,17 +51,7 @@ public final class PublicKey extends ContextBoundHandle {
   }
 
 
-  /**
-   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded if {@link #isSeededForm()}).
-   *
-   * @throws IOException if writing fails
-   */
-  public void save(OutputStream out, ComprMode mode) throws IOException {
-    Objects.requireNonNull(out, "out");
-    out.write(save(mode));
-  }
-
-  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  @Override
   public byte[] save(ComprMode mode) {
     Objects.requireNonNull(mode, "mode");
     return SealWriter.write(SealObjects.keyRecord(context(), data(), seededForm ? seed() : null), mode);

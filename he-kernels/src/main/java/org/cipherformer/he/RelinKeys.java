@@ -2,7 +2,6 @@ package org.cipherformer.he;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.io.SealFormatException;
@@ -12,7 +11,7 @@ import org.cipherformer.he.io.SealWriter;
  * Relinearization keys (SEAL's {@code RelinKeys}): one key-switching key from {@code s^2} to {@code s}, made of one
  * key-level encryption per data prime. Serialized seeded when made by {@link KeyGenerator#createRelinKeysSeeded()}.
  */
-public final class RelinKeys extends ContextBoundHandle {
+public final class RelinKeys extends ContextBoundHandle implements SealSerializable {
   private final boolean seededForm;
 
   RelinKeys(CkksContext context, long pointer, boolean seededForm) {
@@ -36,17 +35,7 @@ public final class RelinKeys extends ContextBoundHandle {
   }
 
 
-  /**
-   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes; seeded if {@link #isSeededForm()}).
-   *
-   * @throws IOException if writing fails
-   */
-  public void save(OutputStream out, ComprMode mode) throws IOException {
-    Objects.requireNonNull(out, "out");
-    out.write(save(mode));
-  }
-
-  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  @Override
   public byte[] save(ComprMode mode) {
     Objects.requireNonNull(mode, "mode");
     return SealWriter.write(SealObjects.record(this, seededForm), mode);

@@ -2,7 +2,6 @@ package org.cipherformer.he;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Objects;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.io.SealFormatException;
@@ -12,7 +11,7 @@ import org.cipherformer.he.io.SealWriter;
  * The secret key s (SEAL's {@code SecretKey}): a ternary polynomial in NTT form over all key-level primes. Keep it on
  * the client; close it when done so the native copy is freed promptly.
  */
-public final class SecretKey extends ContextBoundHandle {
+public final class SecretKey extends ContextBoundHandle implements SealSerializable {
   SecretKey(CkksContext context, long pointer) {
     super(context, pointer, SecretKey::nativeFree);
   }
@@ -42,17 +41,7 @@ public final class SecretKey extends ContextBoundHandle {
   }
 
 
-  /**
-   * Writes this object in SEAL 4.1's format (what SEAL's {@code save} writes).
-   *
-   * @throws IOException if writing fails
-   */
-  public void save(OutputStream out, ComprMode mode) throws IOException {
-    Objects.requireNonNull(out, "out");
-    out.write(save(mode));
-  }
-
-  /** This object in SEAL 4.1's format (see {@link #save(OutputStream, ComprMode)}). */
+  @Override
   public byte[] save(ComprMode mode) {
     Objects.requireNonNull(mode, "mode");
     return SealWriter.write(SealObjects.record(this), mode);
