@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import org.cipherformer.model.data.FortuneCorpus;
+import org.cipherformer.model.data.TokenWindows;
 import org.cipherformer.model.tokenizer.WordTokenizer;
 
 import java.nio.file.Files;
@@ -56,9 +58,9 @@ public final class TrainLm {
         Checkpoint init = args.get("init", null) == null ? null : Checkpoint.read(Path.of(args.get("init", null)));
 
         FortuneCorpus corpus = FortuneCorpus.load(Path.of(args.get("data", FortuneCorpus.DEBIAN_DIR.toString())));
-        WordTokenizer tokenizer = WordTokenizer.train(corpus.train, vocabSize);
-        int[] trainIds = FortuneCorpus.stream(corpus.train, tokenizer);
-        int[] validIds = FortuneCorpus.stream(corpus.validation, tokenizer);
+        WordTokenizer tokenizer = WordTokenizer.train(corpus.train(), vocabSize);
+        int[] trainIds = FortuneCorpus.stream(corpus.train(), tokenizer);
+        int[] validIds = FortuneCorpus.stream(corpus.validation(), tokenizer);
         int limit = args.getInt("train-limit-tokens", trainIds.length);
         if (limit < trainIds.length) {
             trainIds = java.util.Arrays.copyOf(trainIds, limit);
@@ -70,8 +72,8 @@ public final class TrainLm {
         int totalSteps = stepsPerEpoch * epochs;
         System.out.printf(Locale.ROOT, "lm %s: %s; %d train fortunes (%d tokens), %d validation fortunes (%d tokens),"
                         + " vocab %d, %s, batch %d, %d epochs x %d steps, lr %g, seed %d%n", variant, settings,
-                corpus.train.size(), trainIds.length, corpus.validation.size(), validIds.length, vocab, shape, batch,
-                epochs, stepsPerEpoch, lr, seed);
+                corpus.train().size(), trainIds.length, corpus.validation().size(), validIds.length, vocab, shape,
+                batch, epochs, stepsPerEpoch, lr, seed);
 
         LmNet net = new LmNet(shape);
         RangeMonitor monitor = new RangeMonitor(settings.isPolynomial() && rangeWeight > 0, PolynomialChoice.MARGIN);
@@ -192,10 +194,13 @@ public final class TrainLm {
         return logits.logSoftmax(-1).gather(targets, -1);
     }
 
-    /** exp(mean next-token cross-entropy) over non-overlapping windows of the stream (float32, no gradients). */
+    /**
+     * exp(mean next-token cross-entropy) over every position of the non-overlapping windows of the stream
+     * ({@link TokenWindows}, shared with module model's accuracy report), float32, no gradients.
+     */
     static double perplexity(NDManager root, LmNet net, TransformerOps ops, RangeMonitor monitor, ParameterSet params,
                              int[] ids, int context, int vocab) {
-        int windows = (ids.length - 1) / context;
+        int windows = TokenWindows.count(ids.length, context);
         int batch = 64;
         double nll = 0;
         long count = 0;
@@ -204,10 +209,11 @@ public final class TrainLm {
             long[] xs = new long[n * context];
             long[] ys = new long[n * context];
             for (int i = 0; i < n; i++) {
-                int off = (w0 + i) * context;
+                int[] in = TokenWindows.inputs(ids, w0 + i, context);
+                int[] out = TokenWindows.targets(ids, w0 + i, context);
                 for (int t = 0; t < context; t++) {
-                    xs[i * context + t] = ids[off + t];
-                    ys[i * context + t] = ids[off + t + 1];
+                    xs[i * context + t] = in[t];
+                    ys[i * context + t] = out[t];
                 }
             }
             try (NDManager sm = root.newSubManager()) {

@@ -3,20 +3,13 @@ package org.cipherformer.model.reference;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.cipherformer.model.data.FashionMnist;
 import org.cipherformer.model.format.Task;
 import org.cipherformer.model.poly.RangeReport;
 
 /**
- * Evaluates ViT models with the plaintext reference on the Fashion-MNIST test set (by default the Debian package's
- * 10,000 images) and prints, per model, the top-1 accuracy and the range report of its polynomial components, then a
- * summary table (the issue's "polynomial vs original twin" accuracy table).
- *
- * <p>Usage: {@code AccuracyReport [--limit N] [--images FILE --labels FILE] MODEL_DIR...}; e.g.
- * {@code mvn -B -q -ntp -pl model exec:java -Dexec.mainClass=org.cipherformer.model.reference.AccuracyReport
- * -Dexec.args="models/vit-fmnist models/vit-fmnist-original"}.
+ * Top-1 accuracy of an image classifier with the plaintext reference on labelled images (the Fashion-MNIST test set
+ * for the table of {@link AccuracyTable}), with the range report of its polynomial components over all images.
  */
 public final class AccuracyReport {
     private AccuracyReport() {
@@ -33,91 +26,73 @@ public final class AccuracyReport {
      * @param seconds  wall time
      */
     public record Evaluation(Path model, String variant, int correct, int total, RangeReport ranges, double seconds) {
-        /** @return correct / total */
+        /** @return correct / total (NaN for no images) */
         public double accuracy() {
-            return total == 0 ? 0 : (double) correct / total;
+            return total == 0 ? Double.NaN : (double) correct / total;
         }
     }
 
     /**
-     * Evaluates one ViT model.
+     * Evaluates one image classifier on one thread, silently.
      *
      * @param modelDir model directory
      * @param samples  test images and labels
-     * @param limit    evaluate at most this many samples
+     * @param limit    evaluate the first {@code min(limit, samples.size())} samples
      * @return the evaluation
-     * @throws IOException if the model cannot be loaded
+     * @throws IOException              if the model cannot be loaded
+     * @throws IllegalArgumentException if the model is not an image classifier
      */
     public static Evaluation evaluate(Path modelDir, FashionMnist.Samples samples, int limit) throws IOException {
+        return evaluate(modelDir, samples, limit, 1, null);
+    }
+
+    /**
+     * Evaluates one image classifier: an image counts as correct when the arg-max of its logits (the first on ties)
+     * is its label.
+     *
+     * @param modelDir model directory
+     * @param samples  test images and labels
+     * @param limit    evaluate the first {@code min(limit, samples.size())} samples
+     * @param threads  worker threads (the result does not depend on it)
+     * @param progress receives progress lines (null: silent)
+     * @return the evaluation
+     * @throws IOException              if the model cannot be loaded
+     * @throws IllegalArgumentException if the model is not an image classifier, or limit or threads is below 0 or 1
+     */
+    public static Evaluation evaluate(Path modelDir, FashionMnist.Samples samples, int limit, int threads,
+                                      PrintStream progress) throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("image limit " + limit + " is negative");
+        }
         ReferenceModel ref = ReferenceModel.load(modelDir);
         if (ref.config().task() != Task.IMAGE_CLASSIFICATION) {
             throw new IllegalArgumentException(modelDir + " is a " + ref.config().task().jsonName()
                     + " model; AccuracyReport evaluates image classifiers");
         }
         int n = Math.min(limit, samples.size());
-        RangeReport ranges = new RangeReport();
+        boolean[] hit = new boolean[n];
         long start = System.nanoTime();
+        RangeReport ranges = ParallelEvaluation.run(ref.config().name(), "images", n, threads, progress, (i, r) ->
+                hit[i] = argMax(ref.classLogits(samples.image(i), r)) == samples.labels()[i]);
         int correct = 0;
-        for (int i = 0; i < n; i++) {
-            double[] logits = ref.classLogits(samples.image(i), ranges);
-            int best = 0;
-            for (int c = 1; c < logits.length; c++) {
-                if (logits[c] > logits[best]) {
-                    best = c;
-                }
-            }
-            if (best == samples.labels()[i]) {
-                correct++;
-            }
+        for (boolean h : hit) {
+            correct += h ? 1 : 0;
         }
         return new Evaluation(modelDir, ref.config().variant().jsonName(), correct, n, ranges,
                 (System.nanoTime() - start) / 1e9);
     }
 
     /**
-     * Command-line entry point (see the class comment).
-     *
-     * @param args options and model directories
+     * @param z values (non-empty)
+     * @return the index of the largest, the first one on ties
      */
-    public static void main(String[] args) throws IOException {
-        int limit = Integer.MAX_VALUE;
-        Path images = null;
-        Path labels = null;
-        List<Path> models = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--limit" -> limit = Integer.parseInt(args[++i]);
-                case "--images" -> images = Path.of(args[++i]);
-                case "--labels" -> labels = Path.of(args[++i]);
-                default -> models.add(Path.of(args[i]));
+    static int argMax(double[] z) {
+        int best = 0;
+        for (int c = 1; c < z.length; c++) {
+            if (z[c] > z[best]) {
+                best = c;
             }
         }
-        if (models.isEmpty()) {
-            System.err.println("usage: AccuracyReport [--limit N] [--images FILE --labels FILE] MODEL_DIR...");
-            System.exit(2);
-        }
-        FashionMnist.Samples samples = images == null ? FashionMnist.debianTestSet()
-                : FashionMnist.read(images, labels);
-        PrintStream out = System.out;
-        List<Evaluation> results = new ArrayList<>();
-        for (Path m : models) {
-            Evaluation e = evaluate(m, samples, limit);
-            results.add(e);
-            out.printf("== %s (%s): accuracy %.4f (%d/%d), %.1f s%n", m, e.variant(), e.accuracy(), e.correct(),
-                    e.total(), e.seconds());
-            if (e.ranges().totalCount() > 0) {
-                out.print(e.ranges());
-                out.printf("inputs outside their polynomial's domain: %d of %d%n", e.ranges().totalOutOfRange(),
-                        e.ranges().totalCount());
-            }
-            out.println();
-        }
-        out.println("| model | variant | test images | accuracy | polynomial inputs out of range |");
-        out.println("|---|---|---|---|---|");
-        for (Evaluation e : results) {
-            out.printf("| %s | %s | %d | %.2f%% | %s |%n", e.model().getFileName(), e.variant(), e.total(),
-                    100 * e.accuracy(), e.ranges().totalCount() == 0 ? "n/a"
-                            : e.ranges().totalOutOfRange() + " / " + e.ranges().totalCount());
-        }
+        return best;
     }
 }

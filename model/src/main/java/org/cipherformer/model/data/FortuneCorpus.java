@@ -1,6 +1,4 @@
-package org.cipherformer.trainer;
-
-import org.cipherformer.model.tokenizer.WordTokenizer;
+package org.cipherformer.model.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,27 +7,62 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.cipherformer.model.tokenizer.WordTokenizer;
 
 /**
- * The fortunes corpus (Debian package "fortunes"): every regular file without an extension in the directory, in
- * file-name order; fortunes are separated by lines holding a single '%'.
+ * The fortunes corpus (Debian package "fortunes") and its train/validation split, shared by the trainer (which trains
+ * tiny-lm on it) and the accuracy report (which measures validation perplexity on it), so the two cannot drift apart.
  *
- * <p>Split: fortune number i (0-based, in that order) is a validation fortune when i % 10 == 0 (10% held out),
- * otherwise a training fortune. The tokenizer's vocabulary is built from the training fortunes only.
+ * <p>Corpus: every regular file without an extension in the directory, in file-name order, decoded as Latin-1;
+ * fortunes are separated by lines holding a single '%'; each fortune is trimmed and empty ones are dropped.
+ *
+ * <p>Split: fortune number i (0-based, in that order) is a validation fortune when {@code i % 10 == 0} (10% held
+ * out), otherwise a training fortune. The tokenizer's vocabulary is built from the training fortunes only.
  */
 public final class FortuneCorpus {
+    /** Where the Debian package fortunes installs the files. */
     public static final Path DEBIAN_DIR = Path.of("/usr/share/games/fortunes");
     /** Every VALIDATION_EVERY-th fortune is held out. */
     public static final int VALIDATION_EVERY = 10;
 
-    public final List<String> train;
-    public final List<String> validation;
+    private final List<String> train;
+    private final List<String> validation;
 
     private FortuneCorpus(List<String> train, List<String> validation) {
-        this.train = train;
-        this.validation = validation;
+        this.train = List.copyOf(train);
+        this.validation = List.copyOf(validation);
     }
 
+    /** @return the training fortunes, in corpus order */
+    public List<String> train() {
+        return train;
+    }
+
+    /** @return the validation fortunes (every {@link #VALIDATION_EVERY}-th, starting with the first), in order */
+    public List<String> validation() {
+        return validation;
+    }
+
+    /**
+     * @param index a fortune's 0-based position in the corpus
+     * @return whether it belongs to the validation split
+     */
+    public static boolean isValidation(int index) {
+        return index % VALIDATION_EVERY == 0;
+    }
+
+    /** @return the Debian package's corpus, split */
+    public static FortuneCorpus debian() throws IOException {
+        return load(DEBIAN_DIR);
+    }
+
+    /**
+     * Reads and splits a fortune directory (see the class comment).
+     *
+     * @param dir directory of fortune files
+     * @return the split corpus
+     * @throws IOException if the directory holds no fortune file or reading fails
+     */
     public static FortuneCorpus load(Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
@@ -56,7 +89,7 @@ public final class FortuneCorpus {
         List<String> train = new ArrayList<>();
         List<String> validation = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
-            (i % VALIDATION_EVERY == 0 ? validation : train).add(all.get(i));
+            (isValidation(i) ? validation : train).add(all.get(i));
         }
         return new FortuneCorpus(train, validation);
     }
@@ -69,7 +102,14 @@ public final class FortuneCorpus {
         cur.setLength(0);
     }
 
-    /** Concatenates [<bos>] + encode(fortune) + [<eos>] over the fortunes. */
+    /**
+     * The token stream the LM trains and is evaluated on: the concatenation of
+     * {@code [<bos>] + encode(fortune) + [<eos>]} over the fortunes, in order.
+     *
+     * @param fortunes  fortunes
+     * @param tokenizer the model's tokenizer
+     * @return the ids
+     */
     public static int[] stream(List<String> fortunes, WordTokenizer tokenizer) {
         List<int[]> parts = new ArrayList<>();
         int total = 0;
