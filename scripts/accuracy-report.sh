@@ -5,7 +5,8 @@
 # logit agreement, and per polynomial component the inputs outside its domain. Progress goes to stderr, the table to
 # stdout. Options are passed on (org.cipherformer.model.reference.AccuracyTable): --images N, --tokens N (first N
 # test images / validation tokens), --threads T, --strict (exit 1 when a target is not met).
-# Needs the Debian packages dataset-fashion-mnist and fortunes (scripts/setup.sh). About 2 minutes on 2 idle cores.
+# Needs the Debian packages dataset-fashion-mnist and fortunes (scripts/setup.sh). About 1 CPU-minute in all (4-5 min
+# wall on the shared, loaded 2-core build machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target

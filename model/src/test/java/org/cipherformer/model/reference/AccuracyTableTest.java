@@ -60,7 +60,8 @@ class AccuracyTableTest {
 
     @Test
     void tableOnSubsetsOfTheTestAndValidationSetsIsConsistent() throws Exception {
-        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR) && Files.isDirectory(FortuneCorpus.DEBIAN_DIR),
+        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR)
+                        && Files.isDirectory(FortuneCorpus.DEBIAN_DIR),
                 "needs the Debian packages dataset-fashion-mnist and fortunes (scripts/setup.sh)");
         List<String> validation = FortuneCorpus.debian().validation();
         AccuracyTable.Table t = AccuracyTable.compute(new AccuracyTable.Settings(ROOT, MODELS,
