@@ -319,6 +319,24 @@ class LinearTransformTest {
   }
 
   @Test
+  void offsetsGivenModNAreReadAsTheShortestArc() {
+    // 8189..8191 are -3..-1: the decomposition must be the one of -3..2, not of an arc spanning 8189 slots
+    int n = 8192;
+    Random random = new Random(20);
+    Map<Integer, double[]> wrapped = randomDiagonals(random, n, List.of(8189, 8190, 8191, 0, 1, 2));
+    LinearTransform t = new LinearTransform(n, wrapped, 4);
+    assertEquals(new TreeSet<>(List.of(-4, 1, 2, 3)), t.rotationSteps());
+    assertEquals(List.of(-4, 1, 2, 3).size(), t.rotationCount());
+    assertEquals(4, LinearTransform.rotationCount(n, List.of(-3, -2, -1, 0, 1, 2), 4));
+    SimulatedBackend be = new SimulatedBackend(n, 1, 0);
+    double[] x = randomVector(random, n);
+    assertClose(naive(n, wrapped, x), be.output(t.apply(be, be.input(x))), "wrapped offsets");
+    // offsets around n/2 stay there: steps are reported in (-n/2, n/2]
+    LinearTransform half = new LinearTransform(n, randomDiagonals(random, n, List.of(4095, 4096, 4097)), 2);
+    assertEquals(new TreeSet<>(List.of(1, 4094, 4096)), half.rotationSteps());
+  }
+
+  @Test
   void zeroDiagonalsAreSkipped() {
     int n = 64;
     Map<Integer, double[]> d = new TreeMap<>();
