@@ -43,6 +43,12 @@ final class ChebyshevBasis<V> {
     return byLevel.lastKey();
   }
 
+  /** Whether {@code T_k} is already kept at {@code level} (no drop needed to get it there). */
+  boolean has(int k, int level) {
+    TreeMap<Integer, V> byLevel = copies.get(k);
+    return byLevel != null && byLevel.containsKey(level);
+  }
+
   /**
    * {@code T_k} at exactly {@code level} (not to be released by the caller).
    *

@@ -395,7 +395,7 @@ public final class ChebyshevSeries {
     V run() {
       try {
         double[] c = Arrays.copyOf(coefficients, evaluatedDegree + 1);
-        V r = block(c, unitDepth).value();
+        V r = block(c, unitDepth, inputLevel - unitDepth).value();
         if (r == null) {
           throw new IllegalStateException("series evaluated to a constant");
         }
@@ -416,14 +416,17 @@ public final class ChebyshevSeries {
       }
     }
 
-    /** Evaluates {@code sum q_k T_k} within {@code budget} levels. */
-    private Block<V> block(double[] q, int budget) {
+    /**
+     * Evaluates {@code sum q_k T_k} within {@code budget} levels; {@code hint} is the level the caller will bring
+     * the result to (a leaf is made there directly when that needs no more drops).
+     */
+    private Block<V> block(double[] q, int budget, int hint) {
       int n = topIndex(q);
       if (n == 0) {
         return Block.constant(q[0]);
       }
       if (n < m && n <= (1 << (budget - 1))) {
-        return leaf(q, n);
+        return leaf(q, n, hint);
       }
       int g = Integer.highestOneBit(n);
       double[] a = new double[g];
@@ -435,9 +438,9 @@ public final class ChebyshevSeries {
         a[2 * g - k] -= q[k];
       }
       // B first: it is the deeper operand, and its drops of baby steps are then shared with A's.
-      Block<V> high = block(b, budget - 1);
+      Block<V> high = block(b, budget - 1, Integer.MIN_VALUE);
       V product = multiplyByStep(g, high);
-      Block<V> low = block(a, budget);
+      Block<V> low = block(a, budget, product == null ? hint : be.level(product));
       return low.plus(be, product);
     }
 
@@ -460,13 +463,19 @@ public final class ChebyshevSeries {
       return product;
     }
 
-    /** {@code sum_{i<=n} q_i T_i}: every term brought to the level below its deepest baby step. */
-    private Block<V> leaf(double[] q, int n) {
+    /**
+     * {@code sum_{i<=n} q_i T_i}, every term at one level: the level below its deepest baby step, or {@code hint} if
+     * that is deeper and needs no more drops (counting the drop of the result the caller would do otherwise).
+     */
+    private Block<V> leaf(double[] q, int n, int hint) {
       int level = Integer.MAX_VALUE;
       for (int i = 1; i <= n; i++) {
         if (Math.abs(q[i]) > negligible) {
           level = Math.min(level, basis.naturalLevel(i) - 1);
         }
+      }
+      if (hint >= 0 && hint < level && missing(q, n, hint + 1) <= missing(q, n, level + 1) + 1) {
+        level = hint;
       }
       V acc = null;
       for (int i = 1; i <= n; i++) {
@@ -483,6 +492,17 @@ public final class ChebyshevSeries {
         }
       }
       return Block.of(be, acc, q[0]);
+    }
+
+    /** Number of terms of the leaf whose baby step is not yet kept at {@code level}. */
+    private int missing(double[] q, int n, int level) {
+      int count = 0;
+      for (int i = 1; i <= n; i++) {
+        if (Math.abs(q[i]) > negligible && !basis.has(i, level)) {
+          count++;
+        }
+      }
+      return count;
     }
 
     private int topIndex(double[] q) {
