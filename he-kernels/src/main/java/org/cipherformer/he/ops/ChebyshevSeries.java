@@ -56,9 +56,9 @@ import java.util.Objects;
  * {@link #depth()} levels below the input.
  *
  * <p><b>Negligible terms.</b> Terms with {@code |c_k| <= 2^-50 sum |c_j|} (below the rounding of the plaintext sum)
- * are skipped, which changes the result by at most {@code 2^-50 sum |c_j|} on the domain. This removes the noise-level
- * odd coefficients of an even fit (the shipped GELU has {@code |c_odd| ~ 1e-16}), which would otherwise cost
- * multiplications and encode to zero constants (a transparent ciphertext on CKKS).
+ * are skipped, which changes the result on the domain by at most the sum of the skipped {@code |c_k|}. This removes
+ * the noise-level odd coefficients of an even fit (the shipped GELU has {@code |c_odd| ~ 1e-16}), which would
+ * otherwise cost multiplications and encode to zero constants (a transparent ciphertext on CKKS).
  *
  * <p>Immutable and thread-safe; {@link #evaluate} allocates its intermediates on the backend and releases all of them.
  */
