@@ -1,0 +1,641 @@
+package org.cipherformer.he.ops;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.WeakHashMap;
+import org.cipherformer.he.Ciphertext;
+import org.cipherformer.he.CkksContext;
+import org.cipherformer.he.CkksEncoder;
+import org.cipherformer.he.Evaluator;
+import org.cipherformer.he.GaloisKeys;
+import org.cipherformer.he.Plaintext;
+import org.cipherformer.he.RelinKeys;
+import org.cipherformer.he.io.ComprMode;
+import org.cipherformer.he.io.SealFormatException;
+
+/**
+ * {@link HeBackend} on CKKS ciphertexts (the server side): the native evaluator with the client's relinearization and
+ * Galois keys, and a {@link RefreshClient} for client-aided refreshes. Every native primitive is timed separately
+ * into {@link #stats()}, and the counts equal {@link SimulatedBackend}'s for the same program.
+ *
+ * <p><b>Scale discipline</b> (docs/encrypted-inference.md): every value at level l carries exactly the canonical
+ * scale {@code Delta_l} of {@link CkksParameters#scale(int)}, so values at the same level can always be added.
+ *
+ * <ul>
+ *   <li>{@code mul(a, b)}: multiply ({@link OpKind#MUL}), relinearize ({@link OpKind#RELINEARIZE}), rescale
+ *       ({@link OpKind#RESCALE}): scale {@code Delta_l^2 / q_l = Delta_{l-1}} exactly (same double expression);
+ *   <li>{@code mulPlain}/{@code mulConst}: the operand encoded at level l and scale {@code Delta_l}
+ *       ({@link OpKind#ENCODE}), multiply-plain ({@link OpKind#MUL_PLAIN}), rescale: again {@code Delta_{l-1}};
+ *   <li>{@code addPlain}/{@code addConst}: the operand encoded at the value's level and scale, then added;
+ *   <li>{@code dropToLevel(a, l)} ({@link OpKind#DROP}, timed as one): modulus switch to level l+1, multiply by the
+ *       constant 1 encoded at scale {@code s = Delta_l * q_{l+1} / scale(a)}, rescale by {@code q_{l+1}}: the value
+ *       is unchanged up to the rounding of the constant ({@code round(s) / s = 1 +- 2^-41}) and the scale is
+ *       {@code Delta_l} (set exactly; the double expression can differ from it by a few ulp);
+ *   <li>binary operations on different levels first drop the higher operand (one {@link OpKind#DROP}).
+ * </ul>
+ *
+ * <p><b>Rotations.</b> Every rotation step needs the Galois key of exactly that step (SEAL's native fallback to
+ * products of power-of-two keys is not used: the plan states its steps and the client makes exactly those keys); a
+ * missing key is an {@link IllegalArgumentException} naming the step, raised before any native call.
+ *
+ * <p><b>Refresh.</b> See {@link #refresh}: each value is switched down to the refresh floor (fewer primes, fewer
+ * bytes), masked per slot with {@code r} uniform in {@code [-R, R]} from {@link SecureRandom}, sent to the key holder
+ * in one round trip, and the mask is subtracted from the fresh top-level encryption that comes back. The key holder
+ * sees {@code m + r} per slot; for {@code |m| <= B} its statistical distance from {@code r} alone is at most
+ * {@code B / (2R)} per slot. {@link #DEFAULT_MASK_BOUND} is chosen by measurement (docs/encrypted-inference.md).
+ *
+ * <p><b>Multiplying by zero.</b> An exactly zero plaintext product would be a transparent ciphertext (no secret-key
+ * part; SEAL refuses it). {@code mulPlain}/{@code mulConst} then multiply by the constant polynomial 1 instead, which
+ * decrypts to {@code m / Delta_l} (below 1e-9 for |m| < 1000, under the CKKS noise). Exact cancellations such as
+ * {@code sub(a, a)} still throw {@link IllegalStateException} from the native layer.
+ *
+ * <p>Values: every ciphertext this backend returns is live until {@link #release}d (closed). Values made elsewhere
+ * enter through {@link #input}. The backend owns the evaluation keys it was given and frees them in {@link #close};
+ * the context is the caller's. Not thread-safe.
+ */
+public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
+  /**
+   * Default mask bound R = 2^22 of refreshes: masks are uniform in [-R, R]. Chosen by measurement (CkksRefreshTest,
+   * docs/encrypted-inference.md): the error a refresh adds grows like {@code R * 2^-52.5} (rms; double rounding of
+   * {@code m + r} in the key holder's decode and encode and of {@code r} in the server's two mask encodings) on top of
+   * the fresh-encryption noise (rms 2.7e-10 at n16384). At 2^22 a refresh adds rms 7e-10 (max 3e-9), under a third
+   * of the error of one rescaling (rms 2.5e-9, max 1.6e-8); at 2^24 it adds as much as a rescaling, at 2^26 four times
+   * as much. With values bounded by B = 64 the key holder's view of each slot is within statistical distance
+   * {@code B / (2R) = 2^-17} of the mask alone.
+   */
+  public static final double DEFAULT_MASK_BOUND = 1 << 22;
+
+  /** Compression of the ciphertexts sent to the key holder. */
+  private static final ComprMode SEND_COMPRESSION = ComprMode.NONE;
+
+  private final CkksParameters parameters;
+  private final CkksContext context;
+  private final CkksEncoder encoder;
+  private final Evaluator evaluator;
+  private final RelinKeys relinKeys;
+  private final GaloisKeys galoisKeys;
+  private final EvaluationKeys keys;
+  private final Set<Integer> galoisElements = new HashSet<>();
+  private final RefreshClient client;
+  private final double maskBound;
+  private final SecureRandom random = new SecureRandom();
+  private final OpStats stats = new OpStats();
+  private final Set<Ciphertext> live = Collections.newSetFromMap(new WeakHashMap<>());
+
+  /**
+   * A backend with the default mask bound.
+   *
+   * @param parameters the parameter set (the key holder's)
+   * @param context    a context for exactly these parameters (kept, not closed)
+   * @param keys       the client's evaluation keys for this context (owned from now on)
+   * @param client     answers refreshes
+   * @throws IllegalArgumentException if the context or keys belong to other parameters
+   */
+  public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client) {
+    this(parameters, context, keys, client, DEFAULT_MASK_BOUND);
+  }
+
+  /**
+   * A backend with mask bound {@code maskBound} (R).
+   *
+   * @throws IllegalArgumentException if the context or keys belong to other parameters, or R is not positive and
+   *     finite
+   */
+  public CkksBackend(
+      CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client, double maskBound) {
+    this.parameters = Objects.requireNonNull(parameters, "parameters");
+    this.context = Objects.requireNonNull(context, "context");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.client = Objects.requireNonNull(client, "client");
+    if (!context.parameters().equals(parameters.encryptionParameters())) {
+      throw new IllegalArgumentException(
+          "context " + context + " does not match the parameter set " + parameters.description());
+    }
+    if (!keys.relinKeys().context().parameters().equals(context.parameters())
+        || !keys.galoisKeys().context().parameters().equals(context.parameters())) {
+      throw new IllegalArgumentException("evaluation keys belong to other parameters than " + context);
+    }
+    if (!(maskBound > 0) || Double.isInfinite(maskBound)) {
+      throw new IllegalArgumentException("mask bound must be positive and finite, got " + maskBound);
+    }
+    this.relinKeys = keys.relinKeys();
+    this.galoisKeys = keys.galoisKeys();
+    for (int g : galoisKeys.galoisElements()) {
+      galoisElements.add(g);
+    }
+    this.maskBound = maskBound;
+    this.encoder = new CkksEncoder(context);
+    this.evaluator = new Evaluator(context);
+  }
+
+  /**
+   * A backend in one process with its key holder (tests, local runs): keys for {@code steps} made by the holder, the
+   * holder answering refreshes, the holder's context shared.
+   */
+  public static CkksBackend inProcess(CkksKeyHolder holder, SortedSet<Integer> steps) {
+    return new CkksBackend(holder.parameters(), holder.context(), holder.generateEvaluationKeys(steps), holder);
+  }
+
+  /** The parameter set. */
+  public CkksParameters parameters() {
+    return parameters;
+  }
+
+  /** The mask bound R of refreshes. */
+  public double maskBound() {
+    return maskBound;
+  }
+
+  /**
+   * Takes ownership of a ciphertext made elsewhere (the client's encryption) as a live value.
+   *
+   * @throws IllegalArgumentException if it belongs to other parameters, or its level is above the top level or its
+   *     scale is not the canonical scale of its level
+   */
+  public Ciphertext input(Ciphertext fresh) {
+    Objects.requireNonNull(fresh, "fresh");
+    check(fresh);
+    if (!fresh.context().parameters().equals(context.parameters())) {
+      throw new IllegalArgumentException("input ciphertext belongs to other parameters than " + context);
+    }
+    int level = fresh.level();
+    if (level > parameters.topLevel() || fresh.size() != 2) {
+      throw new IllegalArgumentException("input ciphertext has level " + level + " and size " + fresh.size()
+          + "; expected size 2 at level <= " + parameters.topLevel());
+    }
+    if (!sameScale(fresh.scale(), parameters.scale(level))) {
+      throw new IllegalArgumentException("input ciphertext has scale " + fresh.scale() + "; level " + level
+          + " needs the canonical scale " + parameters.scale(level));
+    }
+    return created(fresh);
+  }
+
+  @Override
+  public int slotCount() {
+    return parameters.slotCount();
+  }
+
+  @Override
+  public int topLevel() {
+    return parameters.topLevel();
+  }
+
+  @Override
+  public int refreshFloor() {
+    return parameters.refreshFloor();
+  }
+
+  @Override
+  public int level(Ciphertext a) {
+    check(a);
+    return a.level();
+  }
+
+  @Override
+  public Ciphertext add(Ciphertext a, Ciphertext b) {
+    return addOrSub(a, b, true);
+  }
+
+  @Override
+  public Ciphertext sub(Ciphertext a, Ciphertext b) {
+    return addOrSub(a, b, false);
+  }
+
+  private Ciphertext addOrSub(Ciphertext a, Ciphertext b, boolean add) {
+    Aligned p = align(a, b);
+    try {
+      long t = System.nanoTime();
+      Ciphertext r = add ? evaluator.add(p.a, p.b) : evaluator.sub(p.a, p.b);
+      stats.record(OpKind.ADD, 1, System.nanoTime() - t);
+      return created(r);
+    } finally {
+      p.close();
+    }
+  }
+
+  @Override
+  public Ciphertext negate(Ciphertext a) {
+    check(a);
+    long t = System.nanoTime();
+    Ciphertext r = evaluator.negate(a);
+    stats.record(OpKind.ADD, 1, System.nanoTime() - t);
+    return created(r);
+  }
+
+  @Override
+  public Ciphertext addPlain(Ciphertext a, double[] values) {
+    check(a);
+    checkPlain(values);
+    long t = System.nanoTime();
+    try (Plaintext p = encoder.encode(values, a.level(), a.scale())) {
+      long t2 = System.nanoTime();
+      stats.record(OpKind.ENCODE, 1, t2 - t);
+      Ciphertext r = evaluator.addPlain(a, p);
+      stats.record(OpKind.ADD, 1, System.nanoTime() - t2);
+      return created(r);
+    }
+  }
+
+  @Override
+  public Ciphertext addConst(Ciphertext a, double c) {
+    check(a);
+    long t = System.nanoTime();
+    try (Plaintext p = encoder.encode(c, a.level(), a.scale())) {
+      long t2 = System.nanoTime();
+      stats.record(OpKind.ENCODE, 1, t2 - t);
+      Ciphertext r = evaluator.addPlain(a, p);
+      stats.record(OpKind.ADD, 1, System.nanoTime() - t2);
+      return created(r);
+    }
+  }
+
+  @Override
+  public Ciphertext mulPlain(Ciphertext a, double[] values) {
+    check(a);
+    checkPlain(values);
+    int level = consume(a.level(), "mulPlain");
+    long t = System.nanoTime();
+    Plaintext p = encoder.encode(values, level, parameters.scale(level));
+    stats.record(OpKind.ENCODE, 1, System.nanoTime() - t);
+    return mulPlainRescale(a, p, level);
+  }
+
+  @Override
+  public Ciphertext mulConst(Ciphertext a, double c) {
+    check(a);
+    int level = consume(a.level(), "mulConst");
+    long t = System.nanoTime();
+    Plaintext p = encoder.encode(c, level, parameters.scale(level));
+    stats.record(OpKind.ENCODE, 1, System.nanoTime() - t);
+    return mulPlainRescale(a, p, level);
+  }
+
+  /** a * p (p at level and scale Delta_level; closed here), rescaled to Delta_{level-1}. */
+  private Ciphertext mulPlainRescale(Ciphertext a, Plaintext p, int level) {
+    Ciphertext r;
+    long t = System.nanoTime();
+    try {
+      r = evaluator.multiplyPlain(a, p);
+    } catch (IllegalStateException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("transparent")) {
+        throw e;
+      }
+      // The plaintext is zero: multiply by the constant polynomial 1 instead (decrypts to m / Delta_level).
+      try (Plaintext one = encoder.encode(1.0 / parameters.scale(level), level, parameters.scale(level))) {
+        r = evaluator.multiplyPlain(a, one);
+      }
+    } finally {
+      p.close();
+    }
+    stats.record(OpKind.MUL_PLAIN, 1, System.nanoTime() - t);
+    return created(rescale(r, level));
+  }
+
+  @Override
+  public Ciphertext mul(Ciphertext a, Ciphertext b) {
+    check(a);
+    check(b);
+    int level = consume(Math.min(a.level(), b.level()), "mul");
+    Aligned p = align(a, b);
+    Ciphertext r;
+    try {
+      long t = System.nanoTime();
+      r = p.a == p.b ? evaluator.square(p.a) : evaluator.multiply(p.a, p.b);
+      stats.record(OpKind.MUL, 1, System.nanoTime() - t);
+    } finally {
+      p.close();
+    }
+    try {
+      long t = System.nanoTime();
+      evaluator.relinearizeInplace(r, relinKeys);
+      stats.record(OpKind.RELINEARIZE, 1, System.nanoTime() - t);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    return created(rescale(r, level));
+  }
+
+  @Override
+  public Ciphertext square(Ciphertext a) {
+    return mul(a, a);
+  }
+
+  /** Rescales r in place (closing it on failure); the result is at {@code level - 1} with scale Delta_{level-1}. */
+  private Ciphertext rescale(Ciphertext r, int level) {
+    try {
+      long t = System.nanoTime();
+      evaluator.rescaleToNextInplace(r);
+      stats.record(OpKind.RESCALE, 1, System.nanoTime() - t);
+      // Canonical scales are computed with the very expression rescale uses, so this holds exactly.
+      assert r.scale() == parameters.scale(level - 1) : r.scale() + " vs " + parameters.scale(level - 1);
+      return r;
+    } catch (RuntimeException | AssertionError e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Ciphertext rotate(Ciphertext a, int steps) {
+    check(a);
+    if (Math.floorMod(steps, slotCount()) == 0) {
+      return created(a.copy());
+    }
+    requireKey(steps);
+    long t = System.nanoTime();
+    Ciphertext r = evaluator.rotateVector(a, steps, galoisKeys);
+    stats.record(OpKind.ROTATE, 1, System.nanoTime() - t);
+    stats.recordRotationStep(steps);
+    return created(r);
+  }
+
+  @Override
+  public List<Ciphertext> rotateHoisted(Ciphertext a, int[] steps) {
+    check(a);
+    Objects.requireNonNull(steps, "steps");
+    int[] nativeSteps = new int[steps.length];
+    int rotations = 0;
+    for (int j = 0; j < steps.length; j++) {
+      if (Math.floorMod(steps[j], slotCount()) != 0) {
+        requireKey(steps[j]);
+        nativeSteps[j] = steps[j];
+        rotations++;
+      }
+    }
+    List<Ciphertext> out = new ArrayList<>(steps.length);
+    if (rotations == 0) {
+      for (int j = 0; j < steps.length; j++) {
+        out.add(created(a.copy()));
+      }
+      return out;
+    }
+    long t = System.nanoTime();
+    Ciphertext[] r = evaluator.rotateHoisted(a, nativeSteps, galoisKeys);
+    stats.record(OpKind.ROTATE, rotations, System.nanoTime() - t);
+    for (int j = 0; j < steps.length; j++) {
+      if (nativeSteps[j] != 0) {
+        stats.recordRotationStep(steps[j]);
+      }
+      out.add(created(r[j]));
+    }
+    return out;
+  }
+
+  private void requireKey(int steps) {
+    int slots = slotCount();
+    if (steps <= -slots || steps >= slots) {
+      throw new IllegalArgumentException(
+          "rotation step " + steps + " outside (-" + slots + ", " + slots + "); reduce it modulo " + slots);
+    }
+    int element = GaloisKeys.galoisElementFromStep(context, steps);
+    if (!galoisElements.contains(element)) {
+      throw new IllegalArgumentException("no Galois key for rotation step " + steps + " (Galois element " + element
+          + "); the client made keys for steps " + keys.steps());
+    }
+  }
+
+  @Override
+  public Ciphertext dropToLevel(Ciphertext a, int level) {
+    check(a);
+    if (level > a.level() || level < 0) {
+      throw new IllegalArgumentException("cannot drop a level-" + a.level() + " value to level " + level);
+    }
+    if (level == a.level()) {
+      return created(a.copy());
+    }
+    return created(drop(a, level));
+  }
+
+  /** a at {@code level < level(a)} with scale exactly Delta_level; one DROP. */
+  private Ciphertext drop(Ciphertext a, int level) {
+    long t = System.nanoTime();
+    int above = level + 1;
+    Ciphertext r = a.level() > above ? evaluator.modSwitchTo(a, context.parmsId(above)) : a.copy();
+    try {
+      double constantScale = parameters.scale(level) * (double) parameters.prime(above) / a.scale();
+      try (Plaintext one = encoder.encode(1.0, above, constantScale)) {
+        evaluator.multiplyPlainInplace(r, one);
+      }
+      evaluator.rescaleToNextInplace(r);
+      // (scale(a) * constantScale) / q_{level+1} equals Delta_level up to a few ulp; make it exact.
+      r.setScale(parameters.scale(level));
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    stats.record(OpKind.DROP, 1, System.nanoTime() - t);
+    return r;
+  }
+
+  /** Two operands at the same level; temporaries made by dropping are closed by {@link #close()}. */
+  private static final class Aligned implements AutoCloseable {
+    final Ciphertext a;
+    final Ciphertext b;
+    final Ciphertext temporary;
+
+    Aligned(Ciphertext a, Ciphertext b, Ciphertext temporary) {
+      this.a = a;
+      this.b = b;
+      this.temporary = temporary;
+    }
+
+    @Override
+    public void close() {
+      if (temporary != null) {
+        temporary.close();
+      }
+    }
+  }
+
+  private Aligned align(Ciphertext a, Ciphertext b) {
+    check(a);
+    check(b);
+    int la = a.level();
+    int lb = b.level();
+    if (la == lb) {
+      return new Aligned(a, b, null);
+    }
+    if (la > lb) {
+      Ciphertext d = drop(a, lb);
+      return new Aligned(d, b, d);
+    }
+    Ciphertext d = drop(b, la);
+    return new Aligned(a, d, d);
+  }
+
+  /**
+   * Client-aided refresh in one round trip. For each value: modulus switch to the refresh floor (the scale is kept;
+   * fewer primes to send), add a fresh mask {@code r} (each slot uniform in {@code [-R, R]}, {@link SecureRandom},
+   * encoded at the value's level and scale), serialize (SEAL 4.1 format). The key holder returns fresh top-level
+   * encryptions of {@code m + r}; the mask encoded at the top level with {@code Delta_top} is subtracted.
+   *
+   * <p>Counts: one {@link OpKind#REFRESH_ROUND} (timed: the client round trip including its serialization) and one
+   * {@link OpKind#REFRESH} per value (timed: the server's masking and unmasking); bytes both ways.
+   *
+   * @throws OutOfLevelsException if a value is below the refresh floor (nothing is sent)
+   * @throws IllegalArgumentException if the client's reply is malformed (wrong count, not a ciphertext of these
+   *     parameters, not at the top level with the canonical scale)
+   */
+  @Override
+  public List<Ciphertext> refresh(List<Ciphertext> values) {
+    Objects.requireNonNull(values, "values");
+    for (Ciphertext v : values) {
+      check(v);
+      if (v.level() < refreshFloor()) {
+        throw new OutOfLevelsException(
+            "cannot refresh a level-" + v.level() + " value: the refresh floor is level " + refreshFloor());
+      }
+    }
+    long serverNanos = 0;
+    long bytes = 0;
+    long t = System.nanoTime();
+    List<double[]> masks = new ArrayList<>(values.size());
+    List<byte[]> sent = new ArrayList<>(values.size());
+    for (Ciphertext v : values) {
+      double[] mask = drawMask();
+      masks.add(mask);
+      try (Ciphertext masked = v.level() > refreshFloor()
+              ? evaluator.modSwitchTo(v, context.parmsId(refreshFloor()))
+              : v.copy();
+          Plaintext p = encoder.encode(mask, refreshFloor(), v.scale())) {
+        evaluator.addPlainInplace(masked, p);
+        byte[] b = masked.save(SEND_COMPRESSION);
+        bytes += b.length;
+        sent.add(b);
+      }
+    }
+    long t2 = System.nanoTime();
+    serverNanos += t2 - t;
+    List<byte[]> replies = client.refresh(sent);
+    long roundNanos = System.nanoTime() - t2;
+    t = System.nanoTime();
+    if (replies == null || replies.size() != values.size()) {
+      throw new IllegalArgumentException("refresh client returned " + (replies == null ? "null" : replies.size())
+          + " ciphertexts for " + values.size());
+    }
+    int top = topLevel();
+    double topScale = parameters.scale(top);
+    List<Ciphertext> out = new ArrayList<>(values.size());
+    try {
+      for (int i = 0; i < replies.size(); i++) {
+        byte[] b = replies.get(i);
+        if (b == null) {
+          throw new IllegalArgumentException("refresh reply " + i + " is null");
+        }
+        bytes += b.length;
+        Ciphertext fresh;
+        try {
+          fresh = Ciphertext.load(context, b);
+        } catch (SealFormatException e) {
+          throw new IllegalArgumentException("refresh reply " + i + " is not a valid ciphertext: " + e.getMessage(),
+              e);
+        }
+        out.add(fresh);
+        if (fresh.level() != top || fresh.size() != 2 || !sameScale(fresh.scale(), topScale)) {
+          throw new IllegalArgumentException("refresh reply " + i + " has level " + fresh.level() + ", size "
+              + fresh.size() + ", scale " + fresh.scale() + "; expected size 2 at level " + top + " with scale "
+              + topScale);
+        }
+        try (Plaintext p = encoder.encode(masks.get(i), top, topScale)) {
+          evaluator.subPlainInplace(fresh, p);
+        }
+      }
+    } catch (RuntimeException e) {
+      out.forEach(Ciphertext::close);
+      throw e;
+    }
+    out.forEach(this::created);
+    serverNanos += System.nanoTime() - t;
+    stats.record(OpKind.REFRESH_ROUND, 1, roundNanos);
+    stats.record(OpKind.REFRESH, values.size(), serverNanos);
+    stats.recordRefreshBytes(bytes);
+    return out;
+  }
+
+  /** One mask: every slot uniform in [-R, R] (53 random bits per slot from one SecureRandom call). */
+  private double[] drawMask() {
+    int slots = slotCount();
+    byte[] bits = new byte[8 * slots];
+    random.nextBytes(bits);
+    double[] mask = new double[slots];
+    for (int i = 0; i < slots; i++) {
+      long w = 0;
+      for (int k = 0; k < 8; k++) {
+        w = (w << 8) | (bits[8 * i + k] & 0xff);
+      }
+      double u = (w >>> 11) * 0x1.0p-53; // uniform in [0, 1)
+      mask[i] = maskBound * (2 * u - 1);
+    }
+    return mask;
+  }
+
+  @Override
+  public Ciphertext copy(Ciphertext a) {
+    check(a);
+    return created(a.copy());
+  }
+
+  @Override
+  public void release(Ciphertext a) {
+    if (a == null || a.isClosed()) {
+      return;
+    }
+    a.close();
+    if (live.remove(a)) {
+      stats.valueReleased();
+    }
+  }
+
+  @Override
+  public OpStats stats() {
+    return stats;
+  }
+
+  /** Frees the evaluation keys, encoder and evaluator (not the context, not the values). */
+  @Override
+  public void close() {
+    evaluator.close();
+    encoder.close();
+    keys.close();
+  }
+
+  private Ciphertext created(Ciphertext c) {
+    live.add(c);
+    stats.valueCreated();
+    return c;
+  }
+
+  private static void check(Ciphertext a) {
+    Objects.requireNonNull(a, "value");
+    if (a.isClosed()) {
+      throw new IllegalStateException("value used after release");
+    }
+  }
+
+  private void checkPlain(double[] values) {
+    Objects.requireNonNull(values, "values");
+    if (values.length > slotCount()) {
+      throw new IllegalArgumentException(
+          "plain operand has " + values.length + " values, a value has " + slotCount() + " slots");
+    }
+  }
+
+  private static int consume(int level, String op) {
+    if (level < 1) {
+      throw new OutOfLevelsException(op + " needs a level, the value is at level " + level);
+    }
+    return level;
+  }
+
+  /** SEAL's are_same_scale: equal up to one double epsilon relative. */
+  private static boolean sameScale(double a, double b) {
+    return Math.abs(a - b) < Math.ulp(1.0) * Math.max(Math.max(Math.abs(a), Math.abs(b)), 1.0);
+  }
+}
