@@ -215,36 +215,50 @@ public final class ChebyshevSeries {
   }
 
   /**
-   * {@code p(x)} slot-wise. The input is not released.
+   * {@code p(x)} slot-wise. The input is not released. If {@code x} has fewer than {@link #depth()} levels above the
+   * backend's refresh floor, a refreshed copy is used (one {@link HeBackend#refresh} round), so no value goes below
+   * the floor.
    *
    * @param be backend
-   * @param x  input, at a level {@code >= depth()}
-   * @return {@code p(x)} at level {@code level(x) - depth()}
-   * @throws OutOfLevelsException if {@code x} has fewer than {@link #depth()} levels
+   * @param x  input
+   * @return {@code p(x)} at level {@code level(x) - depth()}, or {@code topLevel() - depth()} after a refresh
+   * @throws OutOfLevelsException if the backend has fewer than {@link #depth()} levels between refreshes, or a needed
+   *                              refresh is impossible ({@code x} below the floor)
    */
   public <V> V evaluate(HeBackend<V> be, V x) {
-    requireLevels(be, x, depth());
-    V u = toUnit(be, x);
+    V in = withRoom(be, x, depth());
+    V u = toUnit(be, in);
     try {
       return new Evaluation<>(be, u, plan.babySteps).run();
     } finally {
-      if (u != x) {
+      if (u != in) {
         be.release(u);
+      }
+      if (in != x) {
+        be.release(in);
       }
     }
   }
 
   /**
-   * {@code sum c_k T_k(u)} slot-wise, for an input already mapped to {@code u = a x + b}. The input is not released.
+   * {@code sum c_k T_k(u)} slot-wise, for an input already mapped to {@code u = a x + b}. The input is not released;
+   * refreshed first like in {@link #evaluate} if it has fewer than {@link #unitDepth()} levels above the floor.
    *
    * @param be backend
-   * @param u  input, at a level {@code >= unitDepth()}
-   * @return the series at {@code u}, at level {@code level(u) - unitDepth()}
-   * @throws OutOfLevelsException if {@code u} has fewer than {@link #unitDepth()} levels
+   * @param u  input
+   * @return the series at {@code u}, at level {@code level(u) - unitDepth()} (or {@code topLevel() - unitDepth()})
+   * @throws OutOfLevelsException if the backend has fewer than {@link #unitDepth()} levels between refreshes, or a
+   *                              needed refresh is impossible
    */
   public <V> V evaluateUnit(HeBackend<V> be, V u) {
-    requireLevels(be, u, unitDepth);
-    return new Evaluation<>(be, u, plan.babySteps).run();
+    V in = withRoom(be, u, unitDepth);
+    try {
+      return new Evaluation<>(be, in, plan.babySteps).run();
+    } finally {
+      if (in != u) {
+        be.release(in);
+      }
+    }
   }
 
   @Override
@@ -253,12 +267,17 @@ public final class ChebyshevSeries {
         + plan.multiplications + " multiplications, " + Arrays.toString(coefficients) + ")";
   }
 
-  private static <V> void requireLevels(HeBackend<V> be, V x, int need) {
-    int have = be.level(x);
-    if (have < need) {
-      throw new OutOfLevelsException(
-          "the Chebyshev series needs " + need + " levels, the input is at level " + have);
+  /** {@code x}, or a refreshed copy if it has fewer than {@code need} levels above the refresh floor. */
+  private static <V> V withRoom(HeBackend<V> be, V x, int need) {
+    int room = be.topLevel() - be.refreshFloor();
+    if (room < need) {
+      throw new OutOfLevelsException("the Chebyshev series needs " + need + " levels, the backend has " + room
+          + " between refreshes (top level " + be.topLevel() + ", refresh floor " + be.refreshFloor() + ")");
     }
+    if (be.level(x) - need >= be.refreshFloor()) {
+      return x;
+    }
+    return be.refresh(java.util.List.of(x)).get(0);
   }
 
   /** {@code u = a x + b}; {@code x} itself when the map is the identity. */

@@ -196,15 +196,38 @@ class ChebyshevSeriesTest {
   }
 
   @Test
-  void tooFewLevelsIsRefusedUpFront() {
+  void aBackendWithTooFewLevelsBetweenRefreshesIsRefusedUpFront() {
     ChebyshevSeries gelu =
         new ChebyshevSeries(ShippedPolynomials.GELU, ShippedPolynomials.GELU_LO, ShippedPolynomials.GELU_HI);
-    SimulatedBackend be = new SimulatedBackend(SLOTS, 4, 1);
+    SimulatedBackend be = new SimulatedBackend(SLOTS, 4, 0);
     SimulatedBackend.Value v = be.input(new double[] {1});
     OutOfLevelsException e = assertThrows(OutOfLevelsException.class, () -> gelu.evaluate(be, v));
-    assertTrue(e.getMessage().contains("needs 5 levels") && e.getMessage().contains("level 4"), e.getMessage());
+    assertTrue(e.getMessage().contains("needs 5 levels") && e.getMessage().contains("has 4"), e.getMessage());
     assertEquals(1, be.stats().liveValues(), "nothing allocated");
     assertNotEquals(null, gelu.evaluateUnit(be, v)); // 4 levels suffice for u
+  }
+
+  @Test
+  void anInputWithoutRoomIsRefreshedFirst() {
+    // n16384 geometry: top 8, floor 1. x at level 3 has 2 levels above the floor, GELU needs 5.
+    ChebyshevSeries gelu =
+        new ChebyshevSeries(ShippedPolynomials.GELU, ShippedPolynomials.GELU_LO, ShippedPolynomials.GELU_HI);
+    SimulatedBackend be = new SimulatedBackend(SLOTS, 8, 1);
+    double[] x = ShippedPolynomials.grid(-8, 8, SLOTS);
+    SimulatedBackend.Value fresh = be.input(x);
+    SimulatedBackend.Value low = be.dropToLevel(fresh, 3);
+    SimulatedBackend.Value r = gelu.evaluate(be, low);
+    assertEquals(1L, be.stats().total(OpKind.REFRESH_ROUND).count());
+    assertEquals(8 - gelu.depth(), be.level(r));
+    assertEquals(3, be.stats().liveValues(), "fresh, low and the result");
+    double[] out = be.output(r);
+    for (int i = 0; i < SLOTS; i++) {
+      assertEquals(gelu.value(x[i]), out[i], 1e-12 * 16);
+    }
+    // with room: no refresh
+    SimulatedBackend.Value r2 = gelu.evaluate(be, be.dropToLevel(fresh, 6));
+    assertEquals(1, be.level(r2));
+    assertEquals(1L, be.stats().total(OpKind.REFRESH_ROUND).count());
   }
 
   @Test
