@@ -29,6 +29,8 @@ class CkksPolynomialTest {
   static final double INVERSE_BOUND = 5e-6;
 
   static CkksKeyHolder holder;
+  /** Wall time of the last series evaluation in {@link #seriesError}. */
+  static double lastMillis;
   static CkksBackend ckks;
 
   @BeforeAll
@@ -69,7 +71,9 @@ class CkksPolynomialTest {
     }
     Ciphertext c = encrypt(in);
     long mulsBefore = ckks.stats().total(OpKind.MUL).count();
+    long t = System.nanoTime();
     Ciphertext r = unit ? p.evaluateUnit(ckks, c) : p.evaluate(ckks, c);
+    lastMillis = (System.nanoTime() - t) / 1e6;
     assertEquals(ckks.level(c) - (unit ? p.unitDepth() : p.depth()), ckks.level(r), "levels consumed");
     assertEquals(p.multiplications(), ckks.stats().total(OpKind.MUL).count() - mulsBefore);
     double[] out = holder.decrypt(r);
@@ -89,9 +93,10 @@ class CkksPolynomialTest {
     double[] x = points(-8, 8, 1);
     int live = ckks.stats().liveValues();
     double e = seriesError(gelu, x, false);
+    double ms = lastMillis;
     double eu = seriesError(gelu, x, true);
-    System.out.printf("CKKS n16384 GELU degree 15 on [-8, 8]: max abs error %.3g (evaluate, depth %d), "
-        + "%.3g (evaluateUnit, depth %d)%n", e, gelu.depth(), eu, gelu.unitDepth());
+    System.out.printf("CKKS n16384 GELU degree 15 on [-8, 8]: max abs error %.3g (evaluate, depth %d, %.0f ms), "
+        + "%.3g (evaluateUnit, depth %d, %.0f ms)%n", e, gelu.depth(), ms, eu, gelu.unitDepth(), lastMillis);
     assertTrue(e <= SERIES_BOUND, "evaluate error " + e);
     assertTrue(eu <= SERIES_BOUND, "evaluateUnit error " + eu);
     assertEquals(live, ckks.stats().liveValues(), "every intermediate released");
@@ -174,7 +179,7 @@ class CkksPolynomialTest {
       }
       ChebyshevSeries p = new ChebyshevSeries(c, -1, 1);
       double e = seriesError(p, points(-1, 1, d), false);
-      report.append(String.format(" d=%d: %.3g", d, e));
+      report.append(String.format(" d=%d: %.3g (%.0f ms)", d, e, lastMillis));
       assertTrue(e <= SERIES_BOUND, "degree " + d + " error " + e);
     }
     System.out.println("CKKS n16384 random series on [-1, 1] (coefficients in [-1/(k+1), 1/(k+1)]), max abs error:"
