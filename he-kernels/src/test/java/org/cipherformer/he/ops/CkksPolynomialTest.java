@@ -185,4 +185,22 @@ class CkksPolynomialTest {
     System.out.println("CKKS n16384 random series on [-1, 1] (coefficients in [-1/(k+1), 1/(k+1)]), max abs error:"
         + report);
   }
+
+  @Test
+  void integerDomainMapsCostNoLevelOnCkksEither() {
+    // [0, 2]: u = x - 1 (a constant addition); [-0.25, 0.25]: u = 4x (two doublings)
+    Random rnd = new Random(5);
+    double[] c = new double[16];
+    for (int k = 0; k < c.length; k++) {
+      c[k] = (2 * rnd.nextDouble() - 1) / (1 + k);
+    }
+    for (double[] dom : new double[][] {{0, 2}, {-0.25, 0.25}}) {
+      ChebyshevSeries p = new ChebyshevSeries(c, dom[0], dom[1]);
+      assertEquals(p.unitDepth(), p.depth());
+      double e = seriesError(p, points(dom[0], dom[1], 9), false);
+      System.out.printf("CKKS n16384 random degree 15 on [%s, %s] (map free, depth %d): max abs error %.3g%n",
+          dom[0], dom[1], p.depth(), e);
+      assertTrue(e <= SERIES_BOUND, "error " + e);
+    }
+  }
 }
