@@ -30,7 +30,9 @@ import java.util.Objects;
  * [-8, 8]), and the value it multiplies must carry the inverse factor. CKKS noise is absolute (fixed point at scale
  * about 2^40), so that factor multiplies the noise of the small partner, and the tiny constants it needs cannot even be
  * encoded (a constant below 2^-41 encodes to 0). Normalizing {@code u} first keeps every intermediate
- * {@code T_k(u)} in [-1, 1] on the domain.
+ * {@code T_k(u)} in [-1, 1] on the domain. Measured on CKKS n16384 ({@code UnnormalizedOptimalDepthTest}): the
+ * unnormalized evaluation at depth 4 has max error 0.88 for the shipped GELU on [-8, 8] and 0.027 for the shipped
+ * 1/sqrt on [0.1, 10]; this class's {@link #evaluate} at depth 5 has 4e-7.
  *
  * <p><b>Algorithm</b> (on {@code u}). Baby steps {@code T_1..T_{m-1}} ({@code m} a power of two) and giant steps
  * {@code T_m, T_2m, T_4m, ...} are made with integer constants only, which are free (a doubling is an addition):
