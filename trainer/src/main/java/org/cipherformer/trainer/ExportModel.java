@@ -238,6 +238,12 @@ public final class ExportModel {
             t.put("continued_from", "the checkpoint of: " + m.get("init") + " (" + m.get("init_epochs")
                     + " epochs); optimizer state and schedule restarted");
         }
+        if (m.containsKey("distilled_from")) {
+            t.put("distilled_from", m.get("distilled_from"));
+            t.put("distill_weight", Double.parseDouble(m.get("distill_weight")));
+            t.put("distill_temperature", Double.parseDouble(m.get("distill_temperature")));
+            t.put("distill_loss", "(1 - w) cross-entropy + w T^2 KL(teacher_T || student_T), mean over positions");
+        }
         t.put("epochs", Integer.parseInt(m.get("epochs")));
         t.put("epochs_completed", Integer.parseInt(m.getOrDefault("epochs_completed", m.get("epochs"))));
         t.put("batch", Integer.parseInt(m.get("batch")));

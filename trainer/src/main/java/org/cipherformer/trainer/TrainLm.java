@@ -22,7 +22,8 @@ import java.util.Random;
  * checkpoint (weights + tokenizer JSON + provenance).
  *
  * <p>Usage: {@code TrainLm --variant polynomial|original --epochs N --seed S --checkpoint FILE [--vocab 2048]
- * [--context 32] [--d-model 64] [--mlp 128] [--batch 64] [--lr 2e-3] [--train-limit-tokens n]}.
+ * [--context 32] [--d-model 64] [--mlp 128] [--batch 64] [--lr 2e-3] [--train-limit-tokens n] [--init FILE]
+ * [--teacher FILE --distill-weight 0.5 --temperature 1]}.
  * An epoch is (training tokens / context) windows of context + 1 tokens at seeded random offsets of the training
  * stream; validation perplexity is exp(mean cross-entropy) over every position of the non-overlapping windows of the
  * validation stream.
@@ -56,6 +57,10 @@ public final class TrainLm {
         ComponentSettings settings = TrainVit.variantSettings(variant);
         // --init: continue from a checkpoint of the same model and variant (fresh optimizer state and schedule)
         Checkpoint init = args.get("init", null) == null ? null : Checkpoint.read(Path.of(args.get("init", null)));
+        // --teacher: knowledge distillation from a trained checkpoint (the original twin), see Distillation
+        Distillation distill = args.get("teacher", null) == null ? null
+                : new Distillation(Checkpoint.read(Path.of(args.get("teacher", null))),
+                        args.getDouble("distill-weight", 0.5), args.getDouble("temperature", 1.0));
 
         FortuneCorpus corpus = FortuneCorpus.load(Path.of(args.get("data", FortuneCorpus.DEBIAN_DIR.toString())));
         WordTokenizer tokenizer = WordTokenizer.train(corpus.train(), vocabSize);
@@ -70,6 +75,9 @@ public final class TrainLm {
         NetShape shape = new NetShape(dModel, 4, 2, mlp, context, vocab);
         int stepsPerEpoch = Math.max(1, (trainIds.length / context) / batch);
         int totalSteps = stepsPerEpoch * epochs;
+        if (distill != null) {
+            System.out.println("distilling from " + distill);
+        }
         System.out.printf(Locale.ROOT, "lm %s: %s; %d train fortunes (%d tokens), %d validation fortunes (%d tokens),"
                         + " vocab %d, %s, batch %d, %d epochs x %d steps, lr %g, seed %d%n", variant, settings,
                 corpus.train().size(), trainIds.length, corpus.validation().size(), validIds.length, vocab, shape,
@@ -84,7 +92,8 @@ public final class TrainLm {
         double lastLoss = Double.NaN;
         double perplexity = Double.NaN;
         Map<String, double[]> rangeStats = new LinkedHashMap<>();
-        try (NDManager root = NDManager.newBaseManager();
+        try (Distillation teacher = distill;
+             NDManager root = NDManager.newBaseManager();
              ParameterSet params = init == null ? net.initialize(new ParameterSet(root), seed)
                      : ParameterSet.fromCheckpoint(root, init)) {
             System.out.printf(Locale.ROOT, "%d parameters%n", params.count());
@@ -110,11 +119,12 @@ public final class TrainLm {
                         double lossValue;
                         double penaltyValue = 0;
                         ops.setClampInputs(true);
+                        NDArray teacherLogits = distill == null ? null : distill.logits(sm, x);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             monitor.beginPass();
                             NDArray logits = net.forward(ops, params.views(sm), x);
                             NDArray loss = nextTokenLogProbabilities(logits, y).mean().neg();
-                            NDArray total = loss;
+                            NDArray total = distill == null ? loss : distill.loss(loss, logits, teacherLogits);
                             if (monitor.penalty() != null) {
                                 total = loss.add(Scalars.mul(monitor.penalty(), rangeWeight));
                                 penaltyValue = monitor.penalty().getFloat();
@@ -169,6 +179,9 @@ public final class TrainLm {
                 meta.put("batch", Integer.toString(batch));
                 meta.put("lr", Float.toString(lr));
                 meta.put("range_weight", Double.toString(rangeWeight));
+                if (distill != null) {
+                    distill.describeInto(meta);
+                }
                 meta.put("context", Integer.toString(context));
                 meta.put("d_model", Integer.toString(dModel));
                 meta.put("mlp_hidden", Integer.toString(mlp));
