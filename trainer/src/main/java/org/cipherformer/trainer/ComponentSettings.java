@@ -92,6 +92,51 @@ public final class ComponentSettings {
                 activationCoefficients.clone());
     }
 
+    /**
+     * The same components with another Power-Softmax: exponent p, eps, Goldschmidt inverse on [eps, invHi] with the
+     * given iterations (the denominator eps + mean_j s_ij^p is >= eps by construction, so eps is the domain's bottom).
+     *
+     * @throws IllegalArgumentException if these are not polynomial settings or a value is out of range
+     */
+    public ComponentSettings withPowerSoftmax(int power, double attentionEps, double invHi, int invIterations) {
+        if (!powerSoftmax) {
+            throw new IllegalArgumentException("Power-Softmax settings apply to the polynomial variant only");
+        }
+        if (!(attentionEps > 0 && Double.isFinite(attentionEps))) {
+            throw new IllegalArgumentException("Power-Softmax eps must be positive (it is the bottom of the inverse's"
+                    + " domain), got " + attentionEps);
+        }
+        if (invIterations < 1 || invIterations > 64) {
+            throw new IllegalArgumentException("Goldschmidt iterations must be in [1, 64], got " + invIterations);
+        }
+        return polynomial(power, attentionEps, attentionEps, invHi, invIterations, layerNormEps, varLo, varHi,
+                invSqrtCoefficients, newtonSteps, actLo, actHi, activationCoefficients);
+    }
+
+    /** Checkpoint metadata entries that {@link #fromMetadata} reads back (polynomial settings only). */
+    public void describeInto(java.util.Map<String, String> meta) {
+        if (powerSoftmax) {
+            meta.put("power_softmax_p", Integer.toString(power));
+            meta.put("power_softmax_eps", Double.toString(attentionEps));
+            meta.put("goldschmidt_hi", Double.toString(invHi));
+            meta.put("goldschmidt_iterations", Integer.toString(invIterations));
+        }
+    }
+
+    /**
+     * The components a checkpoint was trained with: its variant's defaults, with the Power-Softmax settings of its
+     * metadata where present (checkpoints written before those entries existed used the defaults).
+     */
+    public static ComponentSettings fromMetadata(java.util.Map<String, String> meta) {
+        ComponentSettings s = TrainVit.variantSettings(meta.get("variant"));
+        if (!s.powerSoftmax || !meta.containsKey("power_softmax_eps")) {
+            return s;
+        }
+        return s.withPowerSoftmax(Integer.parseInt(meta.get("power_softmax_p")),
+                Double.parseDouble(meta.get("power_softmax_eps")), Double.parseDouble(meta.get("goldschmidt_hi")),
+                Integer.parseInt(meta.get("goldschmidt_iterations")));
+    }
+
     public boolean isPolynomial() {
         return powerSoftmax;
     }

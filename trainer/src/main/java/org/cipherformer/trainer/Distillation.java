@@ -59,7 +59,7 @@ final class Distillation implements AutoCloseable {
         }
         NetShape shape = new NetShape((int) pos[1], 4, layers, (int) fc1[0], (int) pos[0], (int) head[0]);
         this.net = new LmNet(shape);
-        this.ops = new TransformerOps(TrainVit.variantSettings(teacher.metadata.get("variant")),
+        this.ops = new TransformerOps(ComponentSettings.fromMetadata(teacher.metadata),
                 new RangeMonitor(false, 0), shape.heads(), true);
         this.manager = NDManager.newBaseManager();
         for (Map.Entry<String, float[]> e : teacher.tensors.entrySet()) {

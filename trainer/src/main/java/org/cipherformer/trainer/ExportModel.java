@@ -70,7 +70,7 @@ public final class ExportModel {
     public static double export(Checkpoint ck, Path out, Path repoRoot) throws IOException {
         String model = ck.metadata.get("model");
         String variant = ck.metadata.get("variant");
-        ComponentSettings settings = TrainVit.variantSettings(variant);
+        ComponentSettings settings = ComponentSettings.fromMetadata(ck.metadata);
         boolean lm = "tiny-lm".equals(model);
         if (!lm && !"vit-fmnist".equals(model)) {
             throw new IllegalArgumentException("checkpoint holds unknown model " + model);

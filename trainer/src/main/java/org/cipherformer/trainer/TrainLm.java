@@ -23,7 +23,8 @@ import java.util.Random;
  *
  * <p>Usage: {@code TrainLm --variant polynomial|original --epochs N --seed S --checkpoint FILE [--vocab 2048]
  * [--context 32] [--d-model 64] [--mlp 128] [--batch 64] [--lr 2e-3] [--train-limit-tokens n] [--init FILE]
- * [--teacher FILE --distill-weight 0.5 --temperature 1]}.
+ * [--teacher FILE --distill-weight 0.5 --temperature 1] [--power 4 --attention-eps 1 --inverse-hi 129
+ * --inverse-iterations 9]} (the last four: Power-Softmax of the polynomial variant; the inverse runs on [eps, hi]).
  * An epoch is (training tokens / context) windows of context + 1 tokens at seeded random offsets of the training
  * stream; validation perplexity is exp(mean cross-entropy) over every position of the non-overlapping windows of the
  * validation stream.
@@ -55,6 +56,13 @@ public final class TrainLm {
         double rangeWeight = args.getDouble("range-weight", 1.0);
         Path checkpoint = Path.of(args.get("checkpoint", "/tmp/lm-" + variant + ".ckpt"));
         ComponentSettings settings = TrainVit.variantSettings(variant);
+        if (settings.isPolynomial()) {
+            // Power-Softmax overrides (defaults: PolynomialChoice.standard()); the inverse's domain is [eps, hi]
+            settings = settings.withPowerSoftmax(args.getInt("power", settings.power),
+                    args.getDouble("attention-eps", settings.attentionEps),
+                    args.getDouble("inverse-hi", settings.invHi),
+                    args.getInt("inverse-iterations", settings.invIterations));
+        }
         // --init: continue from a checkpoint of the same model and variant (fresh optimizer state and schedule)
         Checkpoint init = args.get("init", null) == null ? null : Checkpoint.read(Path.of(args.get("init", null)));
         // --teacher: knowledge distillation from a trained checkpoint (the original twin), see Distillation
@@ -179,6 +187,7 @@ public final class TrainLm {
                 meta.put("batch", Integer.toString(batch));
                 meta.put("lr", Float.toString(lr));
                 meta.put("range_weight", Double.toString(rangeWeight));
+                settings.describeInto(meta);
                 if (distill != null) {
                     distill.describeInto(meta);
                 }

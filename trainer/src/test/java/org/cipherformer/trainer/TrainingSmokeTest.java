@@ -1,6 +1,7 @@
 package org.cipherformer.trainer;
 
 import org.cipherformer.model.data.RepoPaths;
+import org.cipherformer.model.format.AttentionSpec;
 import org.cipherformer.model.format.ModelDirectory;
 import org.cipherformer.model.format.SafeTensors;
 import org.cipherformer.model.format.Variant;
@@ -55,5 +56,27 @@ class TrainingSmokeTest {
         assertEquals(Variant.ORIGINAL, m.config().variant());
         assertEquals(300, m.tokenizer().vocabSize());
         assertNotNull(SafeTensors.read(dir.resolve("reference-logits.safetensors")).tensors().get("logits_last"));
+
+        // the polynomial LM continued from it (a conversion), distilled from it, with another Power-Softmax eps and
+        // Goldschmidt domain: the export must carry those settings and still agree with the reference
+        Path poly = tmp.resolve("lm-poly.ckpt");
+        TrainLm.Result rp = TrainLm.train(new Args(new String[] {"--variant", "polynomial", "--epochs", "1",
+            "--batch", "16", "--context", "16", "--vocab", "300", "--train-limit-tokens", "4000", "--seed", "6",
+            "--init", ck.toString(), "--teacher", ck.toString(), "--distill-weight", "0.5",
+            "--attention-eps", "0.25", "--inverse-hi", "65", "--inverse-iterations", "11",
+            "--checkpoint", poly.toString()}));
+        assertTrue(Double.isFinite(rp.validationPerplexity()), "perplexity " + rp.validationPerplexity());
+        Path polyDir = tmp.resolve("tiny-lm");
+        double polyDiff = ExportModel.export(Checkpoint.read(poly), polyDir, RepoPaths.root());
+        assertTrue(polyDiff <= ExportModel.AGREEMENT, "DJL vs reference " + polyDiff);
+        ModelDirectory.Model pm = ModelDirectory.load(polyDir);
+        assertEquals(Variant.POLYNOMIAL, pm.config().variant());
+        AttentionSpec.PowerSoftmax ps = (AttentionSpec.PowerSoftmax) pm.config().components().attention();
+        assertEquals(0.25, ps.eps());
+        assertEquals(0.25, ps.inverse().domain().lo());
+        assertEquals(65.0, ps.inverse().domain().hi());
+        assertEquals(11, ps.inverse().iterations());
+        assertTrue(String.valueOf(pm.config().training().get("distilled_from")).startsWith("original checkpoint"),
+                "provenance " + pm.config().training());
     }
 }
