@@ -35,11 +35,20 @@ if [[ "$what" == vit || "$what" == all ]]; then
   run ExportModel --checkpoint target/checkpoints/vit-original.ckpt --out models/vit-fmnist-original
 fi
 if [[ "$what" == lm || "$what" == all ]]; then
-  for v in polynomial original; do
-    run TrainLm --variant "$v" --epochs 3 --batch 32 --seed 1 --checkpoint "target/checkpoints/lm-$v-s0.ckpt"
-    run TrainLm --variant "$v" --init "target/checkpoints/lm-$v-s0.ckpt" --epochs 2 --batch 32 --lr 5e-4 --seed 2 \
-      --checkpoint "target/checkpoints/lm-$v.ckpt"
-  done
+  # the softmax/LayerNorm/GELU twin first (it is the polynomial model's distillation teacher): 3 epochs, then two
+  # continued stages of 2 epochs (fresh optimizer and cosine schedule each); 7 epochs in all
+  run TrainLm --variant original --epochs 3 --batch 32 --seed 1 --checkpoint target/checkpoints/lm-original-s0.ckpt
+  run TrainLm --variant original --init target/checkpoints/lm-original-s0.ckpt --epochs 2 --batch 32 --lr 5e-4 \
+    --seed 2 --checkpoint target/checkpoints/lm-original-s1.ckpt
+  run TrainLm --variant original --init target/checkpoints/lm-original-s1.ckpt --epochs 2 --batch 32 --lr 5e-4 \
+    --seed 3 --checkpoint target/checkpoints/lm-original.ckpt
+  # the polynomial model: the same 3 + 2 epochs, then 2 epochs distilled from the final twin (7 epochs in all)
+  run TrainLm --variant polynomial --epochs 3 --batch 32 --seed 1 --checkpoint target/checkpoints/lm-polynomial-s0.ckpt
+  run TrainLm --variant polynomial --init target/checkpoints/lm-polynomial-s0.ckpt --epochs 2 --batch 32 --lr 5e-4 \
+    --seed 2 --checkpoint target/checkpoints/lm-polynomial-s1.ckpt
+  run TrainLm --variant polynomial --init target/checkpoints/lm-polynomial-s1.ckpt --epochs 2 --batch 32 --lr 1e-3 \
+    --seed 3 --teacher target/checkpoints/lm-original.ckpt --distill-weight 0.9 --temperature 1 \
+    --checkpoint target/checkpoints/lm-polynomial.ckpt
   run ExportModel --checkpoint target/checkpoints/lm-polynomial.ckpt --out models/tiny-lm
   run ExportModel --checkpoint target/checkpoints/lm-original.ckpt --out models/tiny-lm-original
 fi
