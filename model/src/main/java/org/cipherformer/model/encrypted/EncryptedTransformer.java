@@ -50,6 +50,12 @@ import org.cipherformer.model.format.Task;
  * Instances are immutable and can run on several backends one after the other (not concurrently).
  */
 public final class EncryptedTransformer {
+  /**
+   * Baby steps (n1) of every transform: the d x d maps (offsets -63..63) then rotate by 1..15 (hoisted, shared by the
+   * maps of one input) and by the giant steps -64, -48, ..., 48, so all layers share one small set of Galois keys.
+   */
+  static final int BABY_STEPS = 16;
+
   /** Per-layer linear maps on slots (plain operands only). */
   private record LayerOps(LinearTransform q, LinearTransform k, LinearTransform v, LinearTransform out,
                           double[] qBias, double[] kBias, double[] vBias, double[] outBias,
@@ -224,7 +230,7 @@ public final class EncryptedTransformer {
         }
         diags.put(k, diag);
       }
-      head = new LinearTransform(slots, diags);
+      head = new LinearTransform(slots, diags, BABY_STEPS);
       headBias = h.b().clone();
       lastRowMasks = new double[layout.batch()][];
       for (int b = 0; b < layout.batch(); b++) {
@@ -273,7 +279,7 @@ public final class EncryptedTransformer {
   }
 
   private LinearTransform transform(double[][] w, IntPredicate rows) {
-    return new LinearTransform(layout.slotCount(), RowDiagonals.of(layout, w, rows));
+    return new LinearTransform(layout.slotCount(), RowDiagonals.of(layout, w, rows), BABY_STEPS);
   }
 
   private static double[] vec(ModelDirectory.Model m, String name) {
@@ -337,6 +343,7 @@ public final class EncryptedTransformer {
     private final LevelGuard<V> guard;
     private final List<SectionLevels> sections = new ArrayList<>();
     private V x;
+    private V last;
 
     Run(HeBackend<V> be) {
       this.be = be;
@@ -358,14 +365,21 @@ public final class EncryptedTransformer {
       for (int l = 0; l < layers.length; l++) {
         LayerOps ops = layers[l];
         String p = "layers." + l + ".";
-        V n1 = section(p + "ln1", this::layerNorm);
-        V a = section(p + "attention", () -> attention(ops, n1));
-        residual(a);
-        V n2 = section(p + "ln2", this::layerNorm);
-        V m = section(p + "mlp", () -> mlp(ops, n2));
-        residual(m);
+        section(p + "ln1", x, this::layerNorm);
+        V n1 = last;
+        section(p + "attention", n1, () -> {
+          residual(attention(ops, n1));
+          return x;
+        });
+        section(p + "ln2", x, this::layerNorm);
+        V n2 = last;
+        section(p + "mlp", n2, () -> {
+          residual(mlp(ops, n2));
+          return x;
+        });
       }
-      V n = section("final_ln", this::layerNorm);
+      section("final_ln", x, this::layerNorm);
+      V n = last;
       be.release(x);
       x = null;
       List<V> outputs = new ArrayList<>();
@@ -387,12 +401,16 @@ public final class EncryptedTransformer {
       return new Result<>(outputs, sections);
     }
 
-    private V section(String name, java.util.function.Supplier<V> body) {
+    /**
+     * Runs one section and records the level of its input (read before it runs) and of its output (LayerNorm: the
+     * normalized value; attention and MLP: the residual stream after the addition); the output is left in
+     * {@link #last}.
+     */
+    private void section(String name, V input, java.util.function.Supplier<V> body) {
       try (OpStats.Section s = be.stats().enter(name)) {
-        int entry = be.level(x);
-        V out = body.get();
-        sections.add(new SectionLevels(name, entry, be.level(out)));
-        return out;
+        int entry = be.level(input);
+        last = body.get();
+        sections.add(new SectionLevels(name, entry, be.level(last)));
       }
     }
 
@@ -435,8 +453,10 @@ public final class EncryptedTransformer {
       be.release(vHalfWidth);
       V y;
       if (newtonSteps > 0) {
+        // Newton's result is at min(level(y0), level(v) - 1) - nd; then one product with c, and n must stay
+        // refreshable (>= floor).
         int nd = InverseOps.newtonDepth(newtonSteps);
-        List<V> r = guard.ensure(List.of(y0, v, c), nd + 1, nd, 1);
+        List<V> r = guard.ensure(List.of(y0, v, c), nd + 1, nd + 2, 1);
         y0 = r.get(0);
         v = r.get(1);
         c = r.get(2);
@@ -503,7 +523,7 @@ public final class EncryptedTransformer {
       acc = r.get(0);
       V denom = be.addConst(r.get(1), invEps);
       be.release(r.get(1));
-      V inv = InverseOps.goldschmidtInverse(be, denom, invLo, invHi, invIterations);
+      V inv = ChunkedGoldschmidt.inverse(be, guard, denom, invLo, invHi, invIterations);
       be.release(denom);
       r = guard.ensure(List.of(acc, inv), 2, 2);
       V o = be.mul(r.get(0), r.get(1));

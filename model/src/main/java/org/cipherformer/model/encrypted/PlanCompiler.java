@@ -67,6 +67,28 @@ public final class PlanCompiler {
     return new Compiled(plan, outputs);
   }
 
+  /**
+   * Runs the program once on the simulated backend and returns its decrypted-equivalent outputs (no plan figures):
+   * the noise-free result the CKKS run approximates.
+   *
+   * @param program the laid-out model
+   * @param preset  parameter preset
+   * @param input   packed input
+   * @return the output slot vectors
+   */
+  public static java.util.List<double[]> simulate(EncryptedTransformer program, PlanPreset preset, double[] input) {
+    SimulatedBackend sim = new SimulatedBackend(preset.slotCount(), preset.topLevel(), preset.refreshFloor());
+    SimulatedBackend.Value in = sim.input(input);
+    EncryptedTransformer.Result<SimulatedBackend.Value> r = program.run(sim, in);
+    sim.release(in);
+    java.util.List<double[]> outputs = new java.util.ArrayList<>();
+    for (SimulatedBackend.Value v : r.outputs()) {
+      outputs.add(sim.output(v));
+      sim.release(v);
+    }
+    return outputs;
+  }
+
   /** Levels the program consumes from input to output when nothing is refreshed. */
   static int depth(EncryptedTransformer program, double[] input) {
     SimulatedBackend sim = new SimulatedBackend(program.layout().slotCount(), UNBOUNDED, 0);

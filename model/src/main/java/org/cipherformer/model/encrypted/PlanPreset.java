@@ -22,6 +22,17 @@ public record PlanPreset(String name, int slotCount, int topLevel, int refreshFl
   }
 
   /**
+   * The level structure of a CKKS parameter set.
+   *
+   * @param parameters the CKKS parameters
+   * @return the preset, named {@code n<N>}
+   */
+  public static PlanPreset of(org.cipherformer.he.ops.CkksParameters parameters) {
+    return new PlanPreset("n" + parameters.polyModulusDegree(), parameters.slotCount(), parameters.topLevel(),
+        parameters.refreshFloor());
+  }
+
+  /**
    * @param name {@code n16384} or {@code n32768}
    * @return the preset
    * @throws IllegalArgumentException for another name

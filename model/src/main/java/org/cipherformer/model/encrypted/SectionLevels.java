@@ -6,8 +6,10 @@ package org.cipherformer.model.encrypted;
  * section brings values back up, so the exit level can be above the entry level.
  *
  * @param section section name
- * @param entry   level of the section's input
- * @param exit    level of the section's output
+ * @param entry   level of the section's input (LayerNorm: the residual stream; attention and MLP: the normalized
+ *                value they read)
+ * @param exit    level of the section's output (LayerNorm: the normalized value; attention and MLP: the residual
+ *                stream after the addition; head: the logits)
  */
 public record SectionLevels(String section, int entry, int exit) {
 }
