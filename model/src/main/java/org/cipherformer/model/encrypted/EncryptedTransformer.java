@@ -519,11 +519,13 @@ public final class EncryptedTransformer {
       be.release(vr);
       V meanRep = SlotSums.replicate(be, sum, dHead);
       be.release(sum);
-      List<V> r = guard.ensure(List.of(acc, meanRep), 2, InverseOps.goldschmidtDepth(invIterations));
+      List<V> r = guard.ensure(List.of(acc, meanRep), 2,
+          InverseOps.goldschmidtDepth(invIterations, invLo, invHi));
       acc = r.get(0);
       V denom = be.addConst(r.get(1), invEps);
       be.release(r.get(1));
-      V inv = ChunkedGoldschmidt.inverse(be, guard, denom, invLo, invHi, invIterations);
+      // k = 9 takes 10 levels (c == 1), more than n16384 has between refreshes: the block refreshes inside.
+      V inv = InverseOps.goldschmidtInverse(be, denom, invLo, invHi, invIterations);
       be.release(denom);
       r = guard.ensure(List.of(acc, inv), 2, 2);
       V o = be.mul(r.get(0), r.get(1));
