@@ -85,7 +85,9 @@ void negate_limbs_to(uint64_t *out, const uint64_t *in, size_t limbs, size_t n, 
 
 void tensor_product(uint64_t *out, const uint64_t *a, size_t a_size, const uint64_t *b, size_t b_size, size_t k,
                     size_t n, const DevModulus *moduli) {
-  for (size_t idx = 0; idx < (a_size + b_size - 1) * k * n; ++idx) tensor_body(out, a, a_size, b, b_size, k, n, moduli, idx);
+  for (size_t idx = 0; idx < (a_size + b_size - 1) * k * n; ++idx) {
+    tensor_body(out, a, a_size, b, b_size, k, n, moduli, idx);
+  }
 }
 
 void permute_limbs(uint64_t *out, const uint64_t *in, size_t limbs, size_t n, const uint32_t *perm) {

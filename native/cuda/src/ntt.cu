@@ -21,11 +21,15 @@ __global__ void forward_stage(DeviceNttTables t, uint64_t *data, size_t count, s
                               size_t gap) {
   const size_t k = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (k >= t.n / 2) return;
-  for (size_t b = blockIdx.y; b < count; b += gridDim.y) forward_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
+  for (size_t b = blockIdx.y; b < count; b += gridDim.y) {
+    forward_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
+  }
 }
 
 // Stages gap = kNttChunkThreads .. 1 of chunk blockIdx.x; reduces the outputs to [0, q).
-__global__ void forward_chunk(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map) {
+// 1024 threads per block: __launch_bounds__ caps registers at 64 per thread so the launch always fits an SM.
+__global__ void __launch_bounds__(kNttChunkThreads)
+    forward_chunk(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map) {
   __shared__ uint64_t s[kNttChunk];
   const size_t c = blockIdx.x;
   const size_t tid = threadIdx.x;
@@ -47,7 +51,8 @@ __global__ void forward_chunk(DeviceNttTables t, uint64_t *data, size_t count, s
 }
 
 // Stages gap = 1 .. kNttChunkThreads of chunk blockIdx.x (all below the last stage, since n >= 2 kNttChunk).
-__global__ void inverse_chunk(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map) {
+__global__ void __launch_bounds__(kNttChunkThreads)
+    inverse_chunk(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map) {
   __shared__ uint64_t s[kNttChunk];
   const size_t c = blockIdx.x;
   const size_t tid = threadIdx.x;
@@ -71,7 +76,9 @@ __global__ void inverse_stage(DeviceNttTables t, uint64_t *data, size_t count, s
                               size_t gap) {
   const size_t k = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (k >= t.n / 2) return;
-  for (size_t b = blockIdx.y; b < count; b += gridDim.y) inverse_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
+  for (size_t b = blockIdx.y; b < count; b += gridDim.y) {
+    inverse_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
+  }
 }
 
 __global__ void inverse_last_stage(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map) {

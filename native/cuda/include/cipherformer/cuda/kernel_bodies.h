@@ -34,16 +34,18 @@ constexpr size_t kNttChunkThreads = kNttChunk / 2;
 
 /// Butterfly k (< n / 2) of the forward stage with half-block size gap, on limb a under prime `prime`.
 CF_HD void forward_stage_body(const DeviceNttTables &t, uint64_t *a, uint32_t prime, size_t gap, size_t k) {
-  const ButterflyIndex bi = butterfly_index(k, gap);
-  const size_t r = static_cast<size_t>(prime) * t.n + forward_root_index(t.n, gap, bi.block);
+  const unsigned log_gap = log2_pow2(gap);
+  const ButterflyIndex bi = butterfly_index(k, log_gap);
+  const size_t r = static_cast<size_t>(prime) * t.n + forward_root_index(t.n, log_gap, bi.block);
   forward_butterfly(a[bi.x], a[bi.y], t.root_operand[r], t.root_quotient[r], t.moduli[prime].value);
 }
 
 /// Butterfly tid of a forward stage with gap <= kNttChunkThreads on chunk c, held in s (s[0] = word c * kNttChunk).
 CF_HD void forward_chunk_body(const DeviceNttTables &t, uint64_t *s, uint32_t prime, size_t c, size_t gap,
                               size_t tid) {
-  const ButterflyIndex bi = butterfly_index(c * kNttChunkThreads + tid, gap);
-  const size_t r = static_cast<size_t>(prime) * t.n + forward_root_index(t.n, gap, bi.block);
+  const unsigned log_gap = log2_pow2(gap);
+  const ButterflyIndex bi = butterfly_index(c * kNttChunkThreads + tid, log_gap);
+  const size_t r = static_cast<size_t>(prime) * t.n + forward_root_index(t.n, log_gap, bi.block);
   forward_butterfly(s[bi.x - c * kNttChunk], s[bi.y - c * kNttChunk], t.root_operand[r], t.root_quotient[r],
                     t.moduli[prime].value);
 }
@@ -51,16 +53,18 @@ CF_HD void forward_chunk_body(const DeviceNttTables &t, uint64_t *s, uint32_t pr
 /// Butterfly tid of an inverse stage with gap <= kNttChunkThreads on chunk c, held in s.
 CF_HD void inverse_chunk_body(const DeviceNttTables &t, uint64_t *s, uint32_t prime, size_t c, size_t gap,
                               size_t tid) {
-  const ButterflyIndex bi = butterfly_index(c * kNttChunkThreads + tid, gap);
-  const size_t r = static_cast<size_t>(prime) * t.n + inverse_root_index(t.n, gap, bi.block);
+  const unsigned log_gap = log2_pow2(gap);
+  const ButterflyIndex bi = butterfly_index(c * kNttChunkThreads + tid, log_gap);
+  const size_t r = static_cast<size_t>(prime) * t.n + inverse_root_index(t.n, log_gap, bi.block);
   inverse_butterfly(s[bi.x - c * kNttChunk], s[bi.y - c * kNttChunk], t.inv_root_operand[r], t.inv_root_quotient[r],
                     t.moduli[prime].value);
 }
 
 /// Butterfly k of the inverse stage with half-block size gap (kNttChunkThreads < gap < n / 2).
 CF_HD void inverse_stage_body(const DeviceNttTables &t, uint64_t *a, uint32_t prime, size_t gap, size_t k) {
-  const ButterflyIndex bi = butterfly_index(k, gap);
-  const size_t r = static_cast<size_t>(prime) * t.n + inverse_root_index(t.n, gap, bi.block);
+  const unsigned log_gap = log2_pow2(gap);
+  const ButterflyIndex bi = butterfly_index(k, log_gap);
+  const size_t r = static_cast<size_t>(prime) * t.n + inverse_root_index(t.n, log_gap, bi.block);
   inverse_butterfly(a[bi.x], a[bi.y], t.inv_root_operand[r], t.inv_root_quotient[r], t.moduli[prime].value);
 }
 

@@ -117,17 +117,27 @@ CF_HD uint64_t shoup_mod(uint64_t x, const DevMulOperand &w, uint64_t q) {
 // root index m + i; the inverse stage reads n - 2m + 1 + i (the CPU walks the inverse table sequentially from 1:
 // stages with n/2, n/4, ..., 2m blocks come before, 1 + n/2 + ... + 2m = n - 2m + 1).
 
-/// Position of butterfly k in a stage with half-block size gap (a power of two).
+/// log2(x) for a power of two x (count of trailing zeros). The NTT index math uses shifts, not divisions: a 64-bit
+/// division is a long instruction sequence on the GPU.
+CF_HD unsigned log2_pow2(size_t x) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<unsigned>(__ffsll(static_cast<long long>(x)) - 1);
+#else
+  return static_cast<unsigned>(__builtin_ctzll(static_cast<unsigned long long>(x)));
+#endif
+}
+
+/// Position of butterfly k in a stage with half-block size gap = 2^log_gap.
 struct ButterflyIndex {
   size_t x;
   size_t y;
   size_t block;
 };
 
-CF_HD ButterflyIndex butterfly_index(size_t k, size_t gap) {
-  const size_t block = k / gap;
-  const size_t x = 2 * gap * block + (k & (gap - 1));
-  return ButterflyIndex{x, x + gap, block};
+CF_HD ButterflyIndex butterfly_index(size_t k, unsigned log_gap) {
+  const size_t block = k >> log_gap;
+  const size_t x = (block << (log_gap + 1)) + (k & ((size_t{1} << log_gap) - 1));
+  return ButterflyIndex{x, x + (size_t{1} << log_gap), block};
 }
 
 /// Harvey forward butterfly: inputs and outputs in [0, 4q).
@@ -174,11 +184,11 @@ CF_HD void inverse_last_butterfly(uint64_t &x, uint64_t &y, const DevMulOperand 
   y = r1 >= q ? r1 - q : r1;
 }
 
-/// Forward root index of butterfly block `block` in a stage with half-block size gap.
-CF_HD size_t forward_root_index(size_t n, size_t gap, size_t block) { return n / (2 * gap) + block; }
+/// Forward root index of butterfly block `block` in a stage with half-block size 2^log_gap: m + block, m = n / (2 gap).
+CF_HD size_t forward_root_index(size_t n, unsigned log_gap, size_t block) { return (n >> (log_gap + 1)) + block; }
 
-/// Inverse root index of butterfly block `block` in a stage with half-block size gap (gap < n / 2).
-CF_HD size_t inverse_root_index(size_t n, size_t gap, size_t block) { return n - n / gap + 1 + block; }
+/// Inverse root index of butterfly block `block` in a stage with half-block size 2^log_gap < n / 2: n - 2m + 1 + block.
+CF_HD size_t inverse_root_index(size_t n, unsigned log_gap, size_t block) { return n - (n >> log_gap) + 1 + block; }
 
 // ----- which prime a limb of a batch uses -----
 
