@@ -6,7 +6,7 @@
 #
 #   scripts/plan.sh [MODEL_DIR] [--preset n16384|n32768] [--batch B] [--tokens T]
 #
-# MODEL_DIR defaults to models/vit-fmnist; B to as many inputs as fit in one ciphertext; T (LM only) to 16.
+# MODEL_DIR defaults to models/vit-fmnist; B to as many images as fit in one ciphertext (LM: 1); T (LM only) to 16.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="models/vit-fmnist"

@@ -108,8 +108,9 @@ public final class EncryptedInferenceReport {
         dec += t.decryptNanos();
         batches++;
         System.out.printf(Locale.ROOT, "  batch %d (%d images): evaluation %.1f s (server %.1f s, client refresh "
-                + "%.1f s, %d rounds)%n", batches, part.size(), t.evaluateNanos() / 1e9, t.serverNanos() / 1e9,
-            t.clientRefreshNanos() / 1e9, o.rounds().size());
+                + "%.1f s, %d rounds); so far top-1 %d/%d, max |diff| %.3e%n", batches, part.size(),
+            t.evaluateNanos() / 1e9, t.serverNanos() / 1e9, t.clientRefreshNanos() / 1e9, o.rounds().size(), agree,
+            from + part.size(), worst);
       }
       System.out.printf(Locale.ROOT, "top-1 agreement with the plaintext polynomial reference: %d/%d%s%n", agree,
           imgs.size(), disagreements.isEmpty() ? "" : " " + disagreements);

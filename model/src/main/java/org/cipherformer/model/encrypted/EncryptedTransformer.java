@@ -99,7 +99,7 @@ public final class EncryptedTransformer {
   private final LinearTransform head;
   private final double[] headBias;
   private final int headReplicas;
-  private final double[][] lastRowMasks;
+  private final double[] firstRowMask;
 
   private EncryptedTransformer(ModelDirectory.Model model, SlotLayout layout) {
     this.config = model.config();
@@ -209,7 +209,7 @@ public final class EncryptedTransformer {
       head = transform(h.w(), t -> t == 0);
       headBias = RowDiagonals.bias(layout, h.b(), t -> t == 0);
       headReplicas = 0;
-      lastRowMasks = null;
+      firstRowMask = null;
     } else {
       embed = null;
       embedBias = null;
@@ -232,11 +232,8 @@ public final class EncryptedTransformer {
       }
       head = new LinearTransform(slots, diags, BABY_STEPS);
       headBias = h.b().clone();
-      lastRowMasks = new double[layout.batch()][];
-      for (int b = 0; b < layout.batch(); b++) {
-        final int bb = b;
-        lastRowMasks[b] = layout.vector((b2, t, f) -> b2 == bb && t == tokens - 1 ? 1 : 0);
-      }
+      firstRowMask = new double[d];
+      java.util.Arrays.fill(firstRowMask, 1.0);
     }
   }
 
@@ -391,9 +388,16 @@ public final class EncryptedTransformer {
           outputs.add(be.addPlain(h, headBias));
           be.release(h);
         } else {
+          // Input b's last row moves to slot 0 by (T-1) d + b T d: one rotation by (T-1) d, then steps of T d,
+          // so any batch needs two Galois keys here.
+          V moved = be.rotate(nn, (layout.tokens() - 1) * d);
           for (int b = 0; b < layout.batch(); b++) {
-            outputs.add(lastPositionLogits(nn, b));
+            if (b > 0) {
+              moved = rotateAndRelease(moved, layout.blockSize());
+            }
+            outputs.add(lastPositionLogits(moved));
           }
+          be.release(moved);
         }
         be.release(nn);
         sections.add(new SectionLevels("head", entry, be.level(outputs.get(0))));
@@ -609,11 +613,9 @@ public final class EncryptedTransformer {
       return out;
     }
 
-    /** LM head for input b: row T-1 masked, moved to slot 0, replicated with period d, one transform. */
-    private V lastPositionLogits(V n, int b) {
-      V row = be.mulPlain(n, lastRowMasks[b]);
-      V atZero = be.rotate(row, layout.slot(b, layout.tokens() - 1, 0));
-      be.release(row);
+    /** LM head for the input whose last row is at slots 0..d-1: masked there, replicated with period d, one map. */
+    private V lastPositionLogits(V moved) {
+      V atZero = be.mulPlain(moved, firstRowMask);
       V rep = SlotSums.replicate(be, atZero, headReplicas, d);
       be.release(atZero);
       V l = head.apply(be, rep);

@@ -9,7 +9,7 @@ import org.cipherformer.model.format.Task;
 /**
  * Prints the execution plan of a shipped model under a parameter preset (scripts/plan.sh):
  * <pre>  PlanCommand MODEL_DIR [--preset n16384|n32768] [--batch B] [--tokens T]</pre>
- * B defaults to as many inputs as fit in one ciphertext, T (LM only) to 16. The sample input (for the magnitude
+ * B defaults to as many images as fit in one ciphertext (ViT) or 1 (LM), T (LM only) to 16. The sample input (for the magnitude
  * figure) is the first B shipped images, or the first shipped prompt with T tokens.
  */
 public final class PlanCommand {
@@ -68,7 +68,9 @@ public final class PlanCommand {
     int tokens = vit ? model.config().architecture().seqLen() : a.tokens();
     int d = model.config().architecture().dModel();
     int max = SlotLayout.maxBatch(a.preset().slotCount(), tokens, d);
-    SlotLayout layout = new SlotLayout(a.preset().slotCount(), tokens, d, a.batch() == null ? max : a.batch());
+    // Default batch: as many images as fit; one prompt for the LM (its logits take a ciphertext per prompt).
+    int batch = a.batch() != null ? a.batch() : vit ? max : 1;
+    SlotLayout layout = new SlotLayout(a.preset().slotCount(), tokens, d, batch);
     EncryptedTransformer program = EncryptedTransformer.of(model, layout);
     InputPacker packer = new InputPacker(model, layout);
     double[] input;
