@@ -71,8 +71,11 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
    */
   public static final double DEFAULT_MASK_BOUND = 1 << 22;
 
-  /** Compression of the ciphertexts sent to the key holder. */
-  private static final ComprMode SEND_COMPRESSION = ComprMode.NONE;
+  /**
+   * Compression of the ciphertexts sent to the key holder: zstd (SEAL's default) saves 17% at the refresh floor
+   * (0.52 -> 0.43 MB at n16384) for about 8 ms more per value; zlib saves no more and is ten times slower.
+   */
+  private static final ComprMode SEND_COMPRESSION = ComprMode.ZSTD;
 
   private final CkksParameters parameters;
   private final CkksContext context;

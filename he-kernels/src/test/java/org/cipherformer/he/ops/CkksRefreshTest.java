@@ -109,8 +109,10 @@ class CkksRefreshTest {
       assertEquals(3, be.stats().total(OpKind.REFRESH).count());
       long exchanged = holder.refreshBytesIn() - bytesIn + holder.refreshBytesOut() - bytesOut;
       assertEquals(exchanged, be.stats().refreshBytes());
-      System.out.printf("CkksRefreshTest bytes per refreshed value: %d (sent at the floor level + seeded reply)%n",
-          be.stats().refreshBytes() / 3);
+      System.out.printf("CkksRefreshTest per refreshed value: %d bytes (sent at the floor level + seeded reply, zstd),"
+          + " server %.1f ms, round trip %.1f ms (key holder %.1f ms)%n", be.stats().refreshBytes() / 3,
+          be.stats().total(OpKind.REFRESH).nanos() / 3e6, be.stats().total(OpKind.REFRESH_ROUND).nanos() / 3e6,
+          holder.refreshNanos() / 1e6 / holder.refreshedValues());
       in.forEach(be::release);
       out.forEach(be::release);
       be.release(top);
