@@ -94,7 +94,25 @@ class BackendSelectionTest {
     assertEquals(Backend.CPU, s.resolved());
     assertEquals(1, log.size());
     assertThrows(
-        BackendUnavailableException.class, () -> BackendSelection.resolve(Backend.CUDA, CudaSupport.INSTANCE, log::add));
+        BackendUnavailableException.class,
+        () -> BackendSelection.resolve(Backend.CUDA, CudaSupport.INSTANCE, log::add));
+  }
+
+  @Test
+  void autoWithTheRealProbeFollowsWhatTheProbeReports() {
+    // Holds for every library and host: default build (no CUDA), CUDA build without GPU (the statically linked runtime
+    // reports no driver), and a GPU host.
+    GpuStatus status = CudaSupport.INSTANCE.probe();
+    List<String> log = new ArrayList<>();
+    BackendSelection s = BackendSelection.resolve(Backend.AUTO, CudaSupport.INSTANCE, log::add);
+    assertEquals(status.usable() ? Backend.CUDA : Backend.CPU, s.resolved());
+    assertEquals(1, log.size());
+    assertTrue(log.get(0).contains(status.detail()), log.get(0));
+    if (!status.usable()) {
+      assertThrows(
+          BackendUnavailableException.class,
+          () -> BackendSelection.resolve(Backend.CUDA, CudaSupport.INSTANCE, log::add));
+    }
   }
 
   @Test
