@@ -41,11 +41,18 @@ import java.util.TreeSet;
  * {@code 0..63} stays {@code 0..63}), the arc's first offset being taken in {@code (-n/2, n/2]}. Rotation steps are
  * reported and used in the canonical range {@code (-n/2, n/2]} (steps that differ by n are the same Galois key).
  *
- * <p><b>Choice of n1.</b> Unless given, n1 is the power of two that minimises the number of rotations (ties: the
- * larger n1, since baby steps are hoisted). Powers of two are preferred over the exact optimum because their steps
- * coincide with those of other transforms and of {@link SlotSums}, and every distinct step is a Galois key the client
- * makes and uploads. For the transformer's layers: offsets {@code -63..63} need 22 rotations with n1 = 8 (7 baby +
- * 15 giant) or n1 = 16 (15 + 7), 21 with n1 = 11; offsets {@code 0..63} need 14 with n1 = 8 (7 + 7).
+ * <p><b>Choice of n1.</b> Unless given, n1 is the power of two that minimises the number of rotations, the smaller
+ * on ties. Every distinct step is a Galois key the client makes and uploads (19 MB at n16384), so n1 is chosen for
+ * steps that other transforms and {@link SlotSums} use too: powers of two rather than the exact optimum, and on ties
+ * the smaller n1, whose steps (1..n1-1 and multiples of n1) are shared by more transforms; it also keeps fewer baby
+ * rotations alive at once. For the transformer's layers: offsets {@code -63..63} need 22 rotations with n1 = 8 (7 baby
+ * + 15 giant) or n1 = 16 (15 + 7), 21 with n1 = 11 (the optimum over all n1); offsets {@code 0..63} (LM head) 14 with
+ * n1 = 8 (7 + 7), 18 with n1 = 16; offsets {@code -63..48} (patch embedding 49 -> 64) 21 with n1 = 8. With n1 = 8
+ * everywhere all of them together need 22 distinct steps (1..7, -64..56 by 8); with 16 for the 64x64 layers, 29.
+ * Shared rotations shift the balance: {@link #applyAll} of m transforms rotates (babies + m giants) times, so for
+ * q, k, v of offsets -63..63 n1 = 16 needs 15 + 3 * 7 = 36 rotations against 7 + 3 * 15 = 52 with n1 = 8;
+ * {@link #applySum} of m inputs rotates (m babies + giants) times, which favours the smaller n1. Pass n1 explicitly
+ * for those.
  *
  * <p>Instances are immutable; plain diagonals are copied.
  */
@@ -397,13 +404,13 @@ public final class LinearTransform {
     return rep;
   }
 
-  /** The power-of-two n1 with the fewest rotations for these representatives (ties: the larger). */
+  /** The power-of-two n1 with the fewest rotations for these representatives (ties: the smaller). */
   private static int bestBabySteps(java.util.Collection<Integer> reps, int n) {
     int best = 1;
     int bestCount = Integer.MAX_VALUE;
     for (long n1 = 1; n1 <= n; n1 *= 2) {
       int count = countRotations(reps, (int) n1, n);
-      if (count <= bestCount) {
+      if (count < bestCount) {
         bestCount = count;
         best = (int) n1;
       }

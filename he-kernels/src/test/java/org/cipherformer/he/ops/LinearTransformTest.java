@@ -151,8 +151,17 @@ class LinearTransformTest {
       best = Math.min(best, LinearTransform.rotationCount(n, dense, n1));
     }
     assertEquals(21, best);
-    // default n1: the power of two with the fewest rotations, the larger on ties
-    assertEquals(16, ones(n, dense).babySteps());
+    // default n1: the power of two with the fewest rotations, the smaller on ties (8 and 16 both give 22)
+    assertEquals(8, ones(n, dense).babySteps());
+    // Galois keys for all three layouts together: n1 = 8 everywhere vs 16 for the 64x64 layers
+    SortedSet<Integer> all8 = new TreeSet<>();
+    SortedSet<Integer> mixed = new TreeSet<>();
+    for (List<Integer> offsets : List.of(dense, head, patch)) {
+      all8.addAll(new LinearTransform(n, onesMap(offsets), 8).rotationSteps());
+      mixed.addAll(new LinearTransform(n, onesMap(offsets), offsets == dense ? 16 : 8).rotationSteps());
+    }
+    assertEquals(22, all8.size());
+    assertEquals(29, mixed.size());
     assertEquals(8, ones(n, head).babySteps());
     assertEquals(8, ones(n, patch).babySteps());
     assertEquals(
