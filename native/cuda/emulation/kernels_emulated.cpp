@@ -24,7 +24,15 @@ void ntt_forward(const DeviceNttTables &t, uint64_t *data, size_t count, size_t 
   if (count == 0) return;
   const size_t n = t.n;
   check_degree(n);
-  for (size_t gap = n / 2; gap > kNttChunkThreads; gap >>= 1) {
+  size_t gap = n / 2;
+  for (; gap / 2 > kNttChunkThreads; gap >>= 2) {
+    for (size_t b = 0; b < count; ++b) {
+      for (size_t k = 0; k < n / 4; ++k) {
+        forward_radix4_body(t, data + b * stride, limb_prime(map, b), log2_pow2(gap), k);
+      }
+    }
+  }
+  if (gap > kNttChunkThreads) {
     for (size_t b = 0; b < count; ++b) {
       for (size_t k = 0; k < n / 2; ++k) forward_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
     }
@@ -35,8 +43,8 @@ void ntt_forward(const DeviceNttTables &t, uint64_t *data, size_t count, size_t 
     for (size_t c = 0; c < n / kNttChunk; ++c) {
       uint64_t *a = data + b * stride + c * kNttChunk;
       for (size_t i = 0; i < kNttChunk; ++i) s[i] = a[i];
-      for (size_t gap = kNttChunkThreads; gap >= 1; gap >>= 1) {
-        for (size_t tid = 0; tid < kNttChunkThreads; ++tid) forward_chunk_body(t, s, prime, c, gap, tid);
+      for (size_t chunk_gap = kNttChunkThreads; chunk_gap >= 1; chunk_gap >>= 1) {
+        for (size_t tid = 0; tid < kNttChunkThreads; ++tid) forward_chunk_body(t, s, prime, c, chunk_gap, tid);
       }
       for (size_t i = 0; i < kNttChunk; ++i) a[i] = reduce_from_4q(s[i], t.moduli[prime].value);
     }
@@ -53,13 +61,21 @@ void ntt_inverse(const DeviceNttTables &t, uint64_t *data, size_t count, size_t 
     for (size_t c = 0; c < n / kNttChunk; ++c) {
       uint64_t *a = data + b * stride + c * kNttChunk;
       for (size_t i = 0; i < kNttChunk; ++i) s[i] = a[i];
-      for (size_t gap = 1; gap <= kNttChunkThreads; gap <<= 1) {
-        for (size_t tid = 0; tid < kNttChunkThreads; ++tid) inverse_chunk_body(t, s, prime, c, gap, tid);
+      for (size_t chunk_gap = 1; chunk_gap <= kNttChunkThreads; chunk_gap <<= 1) {
+        for (size_t tid = 0; tid < kNttChunkThreads; ++tid) inverse_chunk_body(t, s, prime, c, chunk_gap, tid);
       }
       for (size_t i = 0; i < kNttChunk; ++i) a[i] = s[i];
     }
   }
-  for (size_t gap = 2 * kNttChunkThreads; gap < n / 2; gap <<= 1) {
+  size_t gap = 2 * kNttChunkThreads;
+  for (; 2 * gap < n / 2; gap <<= 2) {
+    for (size_t b = 0; b < count; ++b) {
+      for (size_t k = 0; k < n / 4; ++k) {
+        inverse_radix4_body(t, data + b * stride, limb_prime(map, b), log2_pow2(gap), k);
+      }
+    }
+  }
+  if (gap < n / 2) {
     for (size_t b = 0; b < count; ++b) {
       for (size_t k = 0; k < n / 2; ++k) inverse_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
     }

@@ -1,6 +1,7 @@
 // Batched negacyclic NTT kernels: the CPU engine's transform (native/src/util/ntt.cpp) for many limbs at once.
 //
-// Stages whose butterflies span more than one chunk of kNttChunk words run as one launch per stage over global memory;
+// Stages whose butterflies span more than one chunk of kNttChunk words run over global memory, two stages per launch
+// (radix 4) where possible;
 // the remaining stages (gap <= kNttChunk / 2) run in one launch over all chunks in shared memory, one butterfly per
 // thread per stage. The thread bodies are in kernel_bodies.h (tested on the host by cuda_kernel_math_test).
 
@@ -23,6 +24,24 @@ __global__ void forward_stage(DeviceNttTables t, uint64_t *data, size_t count, s
   if (k >= t.n / 2) return;
   for (size_t b = blockIdx.y; b < count; b += gridDim.y) {
     forward_stage_body(t, data + b * stride, limb_prime(map, b), gap, k);
+  }
+}
+
+__global__ void forward_radix4(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map,
+                               unsigned log_gap) {
+  const size_t k = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (k >= t.n / 4) return;
+  for (size_t b = blockIdx.y; b < count; b += gridDim.y) {
+    forward_radix4_body(t, data + b * stride, limb_prime(map, b), log_gap, k);
+  }
+}
+
+__global__ void inverse_radix4(DeviceNttTables t, uint64_t *data, size_t count, size_t stride, LimbPrimes map,
+                               unsigned log_gap) {
+  const size_t k = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (k >= t.n / 4) return;
+  for (size_t b = blockIdx.y; b < count; b += gridDim.y) {
+    inverse_radix4_body(t, data + b * stride, limb_prime(map, b), log_gap, k);
   }
 }
 
@@ -92,6 +111,11 @@ dim3 stage_grid(size_t n, size_t count) {
               static_cast<unsigned>(std::min(count, kMaxGridY)));
 }
 
+dim3 quad_grid(size_t n, size_t count) {
+  return dim3(static_cast<unsigned>((n / 4 + kStageThreads - 1) / kStageThreads),
+              static_cast<unsigned>(std::min(count, kMaxGridY)));
+}
+
 dim3 chunk_grid(size_t n, size_t count) {
   return dim3(static_cast<unsigned>(n / kNttChunk), static_cast<unsigned>(std::min(count, kMaxGridY)));
 }
@@ -109,7 +133,13 @@ void ntt_forward(const DeviceNttTables &tables, uint64_t *data, size_t count, si
   if (count == 0) return;
   const size_t n = tables.n;
   check_degree(n);
-  for (size_t gap = n / 2; gap > kNttChunkThreads; gap >>= 1) {
+  // Global stages two at a time (radix 4) while two remain above the chunk, then possibly one alone.
+  size_t gap = n / 2;
+  for (; gap / 2 > kNttChunkThreads; gap >>= 2) {
+    forward_radix4<<<quad_grid(n, count), kStageThreads>>>(tables, data, count, stride, map, log2_pow2(gap));
+    CF_CUDA_CHECK_LAUNCH("forward_radix4");
+  }
+  if (gap > kNttChunkThreads) {
     forward_stage<<<stage_grid(n, count), kStageThreads>>>(tables, data, count, stride, map, gap);
     CF_CUDA_CHECK_LAUNCH("forward_stage");
   }
@@ -123,7 +153,12 @@ void ntt_inverse(const DeviceNttTables &tables, uint64_t *data, size_t count, si
   check_degree(n);
   inverse_chunk<<<chunk_grid(n, count), static_cast<unsigned>(kNttChunkThreads)>>>(tables, data, count, stride, map);
   CF_CUDA_CHECK_LAUNCH("inverse_chunk");
-  for (size_t gap = 2 * kNttChunkThreads; gap < n / 2; gap <<= 1) {
+  size_t gap = 2 * kNttChunkThreads;
+  for (; 2 * gap < n / 2; gap <<= 2) {
+    inverse_radix4<<<quad_grid(n, count), kStageThreads>>>(tables, data, count, stride, map, log2_pow2(gap));
+    CF_CUDA_CHECK_LAUNCH("inverse_radix4");
+  }
+  if (gap < n / 2) {
     inverse_stage<<<stage_grid(n, count), kStageThreads>>>(tables, data, count, stride, map, gap);
     CF_CUDA_CHECK_LAUNCH("inverse_stage");
   }

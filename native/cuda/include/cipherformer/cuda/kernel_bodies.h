@@ -40,6 +40,42 @@ CF_HD void forward_stage_body(const DeviceNttTables &t, uint64_t *a, uint32_t pr
   forward_butterfly(a[bi.x], a[bi.y], t.root_operand[r], t.root_quotient[r], t.moduli[prime].value);
 }
 
+/// Two consecutive forward stages, gap = 2^log_gap and gap / 2 (log_gap >= 1), for quad k (< n / 4): words
+/// x0, x0 + gap/2, x0 + gap, x0 + 3 gap/2 with x0 = 2 gap i + j, i = k / (gap/2), j = k % (gap/2). The first stage
+/// pairs (x0, x0 + gap) and (x0 + gap/2, x0 + 3 gap/2) in block i; the second pairs (x0, x0 + gap/2) in block 2i and
+/// (x0 + gap, x0 + 3 gap/2) in block 2i + 1. Same butterflies as two radix-2 stages, half the global memory passes.
+CF_HD void forward_radix4_body(const DeviceNttTables &t, uint64_t *a, uint32_t prime, unsigned log_gap, size_t k) {
+  const size_t half = size_t{1} << (log_gap - 1);
+  const size_t i = k >> (log_gap - 1);
+  const size_t x0 = (i << (log_gap + 1)) + (k & (half - 1));
+  const size_t base = static_cast<size_t>(prime) * t.n;
+  const uint64_t q = t.moduli[prime].value;
+  const size_t r1 = base + forward_root_index(t.n, log_gap, i);
+  forward_butterfly(a[x0], a[x0 + 2 * half], t.root_operand[r1], t.root_quotient[r1], q);
+  forward_butterfly(a[x0 + half], a[x0 + 3 * half], t.root_operand[r1], t.root_quotient[r1], q);
+  const size_t r2 = base + forward_root_index(t.n, log_gap - 1, 2 * i);
+  forward_butterfly(a[x0], a[x0 + half], t.root_operand[r2], t.root_quotient[r2], q);
+  forward_butterfly(a[x0 + 2 * half], a[x0 + 3 * half], t.root_operand[r2 + 1], t.root_quotient[r2 + 1], q);
+}
+
+/// Two consecutive inverse stages, gap = 2^log_gap and 2 gap (2 gap < n / 2), for quad k (< n / 4): words
+/// x0 + {0, 1, 2, 3} gap with x0 = 4 gap i + j, i = k / gap, j = k % gap. The first stage pairs (x0, x0 + gap) in
+/// block 2i and (x0 + 2 gap, x0 + 3 gap) in block 2i + 1; the second pairs (x0, x0 + 2 gap) and (x0 + gap, x0 + 3 gap)
+/// in block i.
+CF_HD void inverse_radix4_body(const DeviceNttTables &t, uint64_t *a, uint32_t prime, unsigned log_gap, size_t k) {
+  const size_t gap = size_t{1} << log_gap;
+  const size_t i = k >> log_gap;
+  const size_t x0 = (i << (log_gap + 2)) + (k & (gap - 1));
+  const size_t base = static_cast<size_t>(prime) * t.n;
+  const uint64_t q = t.moduli[prime].value;
+  const size_t r1 = base + inverse_root_index(t.n, log_gap, 2 * i);
+  inverse_butterfly(a[x0], a[x0 + gap], t.inv_root_operand[r1], t.inv_root_quotient[r1], q);
+  inverse_butterfly(a[x0 + 2 * gap], a[x0 + 3 * gap], t.inv_root_operand[r1 + 1], t.inv_root_quotient[r1 + 1], q);
+  const size_t r2 = base + inverse_root_index(t.n, log_gap + 1, i);
+  inverse_butterfly(a[x0], a[x0 + 2 * gap], t.inv_root_operand[r2], t.inv_root_quotient[r2], q);
+  inverse_butterfly(a[x0 + gap], a[x0 + 3 * gap], t.inv_root_operand[r2], t.inv_root_quotient[r2], q);
+}
+
 /// Butterfly tid of a forward stage with gap <= kNttChunkThreads on chunk c, held in s (s[0] = word c * kNttChunk).
 CF_HD void forward_chunk_body(const DeviceNttTables &t, uint64_t *s, uint32_t prime, size_t c, size_t gap,
                               size_t tid) {
