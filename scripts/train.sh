@@ -42,12 +42,14 @@ if [[ "$what" == lm || "$what" == all ]]; then
     --seed 2 --checkpoint target/checkpoints/lm-original-s1.ckpt
   run TrainLm --variant original --init target/checkpoints/lm-original-s1.ckpt --epochs 2 --batch 32 --lr 5e-4 \
     --seed 3 --checkpoint target/checkpoints/lm-original.ckpt
-  # the polynomial model: the same 3 + 2 epochs, then 2 epochs distilled from the final twin (7 epochs in all)
+  # the polynomial model: the same 3 + 2 epochs (Power-Softmax eps 1, inverse on [1, 129], 9 iterations), then 2 epochs
+  # with eps 1/16 (inverse on [1/16, 129], 13 iterations), distilled from the final twin (7 epochs in all)
   run TrainLm --variant polynomial --epochs 3 --batch 32 --seed 1 --checkpoint target/checkpoints/lm-polynomial-s0.ckpt
   run TrainLm --variant polynomial --init target/checkpoints/lm-polynomial-s0.ckpt --epochs 2 --batch 32 --lr 5e-4 \
     --seed 2 --checkpoint target/checkpoints/lm-polynomial-s1.ckpt
   run TrainLm --variant polynomial --init target/checkpoints/lm-polynomial-s1.ckpt --epochs 2 --batch 32 --lr 1e-3 \
-    --seed 3 --teacher target/checkpoints/lm-original.ckpt --distill-weight 0.9 --temperature 1 \
+    --seed 3 --attention-eps 0.0625 --inverse-hi 129 --inverse-iterations 13 \
+    --teacher target/checkpoints/lm-original.ckpt --distill-weight 0.5 --temperature 1 \
     --checkpoint target/checkpoints/lm-polynomial.ckpt
   run ExportModel --checkpoint target/checkpoints/lm-polynomial.ckpt --out models/tiny-lm
   run ExportModel --checkpoint target/checkpoints/lm-original.ckpt --out models/tiny-lm-original

@@ -8,6 +8,9 @@ package org.cipherformer.trainer;
  *       Goldschmidt domain [1, 129] has a ratio of 129 and 9 iterations reach a relative error of
  *       (1 - 2/130)^(2^10) ~ 1e-7 at the bottom of the domain. The regularizer keeps the denominator below ~126;
  *       the iteration diverges above lo + hi = 130, so the top of the domain is deliberately generous.
+ *       The shipped LM ends with eps = 1/16 (TrainLm --attention-eps 0.0625 --inverse-iterations 13, see
+ *       docs/training.md): with eps = 1 its trained attention rows carried only M / (1 + M) of their mass, M the
+ *       (small) row mean of s^4.
  *   <li>LayerNorm: variance domain [0.1, 10]; the Chebyshev interpolant of degree 15 of 1/sqrt(v) has relative error
  *       3e-2 there and two Newton steps bring it to 3e-6. The regularizer keeps variances inside [0.15, 9.5].
  *   <li>GELU: Chebyshev interpolant of degree 15 on [-8, 8] (max error 0.045; the network is trained with this
