@@ -1,6 +1,7 @@
 // Where the time of the CKKS operations goes: single-threaded median thread-CPU time of each operation and of its
 // parts (NTTs, key-switch decomposition vs. inner product and mod-down), at SEAL's default 128-bit moduli.
-// Not a test: run by hand: build/ckks_ops_bench N reps [threads [name filter]], e.g. ckks_ops_bench 16384 9 1 relin. CPU time of the calling thread is reported
+// Not a test: run by hand: build/ckks_ops_bench N reps [threads [name filter]], e.g. ckks_ops_bench 16384 9 1 relin
+// (filter "compare": 8 single rotations against rotate_hoisted side by side). CPU time of the calling thread is reported
 // besides wall time because it does not count time spent descheduled on a loaded machine (only meaningful with 1
 // thread: workers' CPU time is not counted).
 
@@ -16,12 +17,15 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include "cipherformer/ckks/context.h"
 #include "cipherformer/ckks/decryptor.h"
 #include "cipherformer/ckks/encoder.h"
 #include "cipherformer/ckks/encryptor.h"
 #include "cipherformer/ckks/evaluator.h"
 #include "cipherformer/ckks/galois.h"
+#include "cipherformer/ckks/hoisted_key_switch.h"
 #include "cipherformer/ckks/key_generator.h"
 #include "cipherformer/ckks/key_switch.h"
 #include "cipherformer/ckks/rlwe.h"
@@ -91,6 +95,70 @@ void report(const char *name, int reps, const std::function<void()> &prepare, co
   std::fflush(stdout);
 }
 
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
+double minor_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_minflt);
+}
+
+// Hoisting against the separate rotations it replaces, side by side: each repetition times, back to back and in a
+// rotating order so that all see the same machine load, (a) 8 single rotations (rotate_vector by 1..8) whose results
+// are kept until all 8 are done, as a baby-step set needs them, (b) the same 8 rotations with each result dropped at
+// once (its memory is then reused by the next one: no fresh pages), (c) rotate_hoisted with the same 8 steps (8
+// results kept). Reports the medians (wall clock, CPU of all threads, page faults) and the medians of the
+// per-repetition ratios (c) / (a) and (c) / (b).
+void compare_hoisting(const cf::ckks::Evaluator &evaluator, const cf::ckks::Ciphertext &ct,
+                      const cf::ckks::GaloisKeys &gk, int reps) {
+  if (std::string("compare: 8 singles vs hoisted").find(g_filter) == std::string::npos) return;
+  const std::vector<int> steps = {1, 2, 3, 4, 5, 6, 7, 8};
+  const std::function<void()> variants[3] = {
+      [&] {
+        std::vector<cf::ckks::Ciphertext> kept;
+        for (int s : steps) kept.push_back(evaluator.rotate_vector(ct, s, gk));
+      },
+      [&] {
+        for (int s : steps) (void)evaluator.rotate_vector(ct, s, gk);
+      },
+      [&] { (void)evaluator.rotate_hoisted(ct, steps, gk); }};
+  const char *names[3] = {"8 single rotations, results kept", "8 single rotations, each dropped",
+                          "rotate_hoisted, same 8 steps"};
+  for (const auto &v : variants) v();
+  std::vector<double> wall[3], cpu[3], faults[3], ratio_kept_cpu, ratio_kept_wall, ratio_dropped_cpu,
+      ratio_dropped_wall;
+  for (int r = 0; r < reps; ++r) {
+    for (int k = 0; k < 3; ++k) {
+      const int v = (r + k) % 3;
+      const double f0 = minor_faults();
+      const double c0 = process_cpu_ms();
+      const double w0 = wall_ms();
+      variants[v]();
+      wall[v].push_back(wall_ms() - w0);
+      cpu[v].push_back(process_cpu_ms() - c0);
+      faults[v].push_back(minor_faults() - f0);
+    }
+    ratio_kept_cpu.push_back(cpu[2].back() / cpu[0].back());
+    ratio_kept_wall.push_back(wall[2].back() / wall[0].back());
+    ratio_dropped_cpu.push_back(cpu[2].back() / cpu[1].back());
+    ratio_dropped_wall.push_back(wall[2].back() / wall[1].back());
+  }
+  for (int v = 0; v < 3; ++v) {
+    std::printf("compare: %-36s cpu %9.3f ms   wall %9.3f ms   page faults %.0f\n", names[v], median(cpu[v]),
+                median(wall[v]), median(faults[v]));
+  }
+  std::printf("compare: hoisted / singles kept, median of %d paired reps: cpu %.3f, wall %.3f\n", reps,
+              median(ratio_kept_cpu), median(ratio_kept_wall));
+  std::printf("compare: hoisted / singles dropped, median of %d paired reps: cpu %.3f, wall %.3f\n", reps,
+              median(ratio_dropped_cpu), median(ratio_dropped_wall));
+  std::printf("compare: (CPU = all threads of the process; page faults = minor faults, ~20 us each on this VM)\n");
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -141,18 +209,21 @@ int main(int argc, char **argv) {
   report("relinearize (in place)", reps, [&] { work = ct3; }, [&] { evaluator.relinearize_inplace(work, rk); });
   report("  relin: switch_key (fused; = relinearize)", reps, [&] { work = ct3; },
          [&] { switch_key(*context, level, ct3.poly(2, n), rk.data[0], work.poly(0, n), work.poly(1, n), pool); });
-  // The two-step split below is what rotate_hoisted runs (the digits are shared by all its steps).
-  KeySwitchDigits digits;
-  report("  relin: decompose (INTT + k(k+1) NTT)", reps, nothing,
-         [&] { digits = decompose_for_key_switch(*context, level, ct3.poly(2, n), pool); });
-  report("  relin: apply (inner product + mod-down)", reps, [&] { work = ct3; },
-         [&] { apply_key_switch(*context, digits, rk.data[0], nullptr, nullptr, work.poly(0, n), work.poly(1, n), pool); });
   report("rescale_to_next (in place)", reps, [&] { work = ct; }, [&] { evaluator.rescale_to_next_inplace(work); });
   report("rotate_vector 1 (in place)", reps, [&] { work = ct; }, [&] { evaluator.rotate_vector_inplace(work, 1, gk); });
-  report("  rotate: apply (inner product + mod-down)", reps, [&] { work = ct; },
-         [&] { apply_key_switch(*context, digits, gk.data.at(elt), nullptr, nullptr, work.poly(0, n), work.poly(1, n), pool); });
+  // The split that rotate_hoisted runs: one decomposition shared by all steps, then per step the permuted products.
+  HoistedDigits digits;
+  report("  hoisting: decompose (INTT + k^2 NTT)", reps, nothing,
+         [&] { digits = decompose_for_hoisting(*context, level, ct.poly(1, n), pool); });
+  report("  hoisting: one step (products + mod-down)", reps,
+         [&] {
+           work = ct;
+           if (!digits.data) digits = decompose_for_hoisting(*context, level, ct.poly(1, n), pool);
+         },
+         [&] { apply_hoisted_key_switch(*context, digits, elt, gk.data.at(elt), work.poly(0, n), work.poly(1, n), pool); });
   report("hoisted rotation, 8 steps", reps, nothing,
          [&] { (void)evaluator.rotate_hoisted(ct, {1, 2, 3, 4, 5, 6, 7, 8}, gk); });
+  compare_hoisting(evaluator, ct, gk, reps);
   report("keygen: relin keys", std::max(1, reps / 3), nothing, [&] { (void)keygen.create_relin_keys(); });
   report("keygen: one Galois key", std::max(1, reps / 3), nothing,
          [&] { (void)keygen.create_galois_keys_for_steps({1}); });

@@ -10,6 +10,7 @@
 #include "cipherformer/ckks/encryptor.h"
 #include "cipherformer/ckks/evaluator.h"
 #include "cipherformer/ckks/galois.h"
+#include "cipherformer/ckks/hoisted_key_switch.h"
 #include "cipherformer/ckks/key_generator.h"
 #include "cipherformer/ckks/key_switch.h"
 #include "cipherformer/ckks/validation.h"
@@ -330,34 +331,78 @@ void test_thread_pool_determinism(Fixture &f) {
             "3-thread rotation gives the same bytes");
 }
 
-// The fused switch_key (used by relinearize and rotate) and the two-step decompose + apply (used by hoisting) must
-// give the same bytes at every level and thread count: both compute the same exact modular sums in different orders.
-void test_fused_key_switch(Fixture &f) {
+// The hoisted kernel (decompose_for_hoisting once, apply_hoisted_key_switch per Galois element) against the per-
+// coefficient reference and the fused switch_key, both run on the permuted target (SEAL's order: rotate, then
+// decompose), at every level, with 1 and 3 threads, for random targets, targets with zero coefficients (the Z_jg
+// correction) and the zero target (every coefficient takes the Z_jg path).
+void test_hoisted_key_switch(Fixture &f) {
   std::mt19937_64 rng(8);
+  const uint32_t conj = conjugation_galois_elt(f.n);
+  const std::vector<uint32_t> elts = {1, galois_elt_from_step(1, f.n), galois_elt_from_step(3, f.n),
+                                      galois_elt_from_step(-7, f.n), conj};
   for (size_t threads : {1, 3}) {
     util::ThreadPool pool(threads);
     for (size_t level = 0; level <= f.ctx->first_level(); ++level) {
       const size_t k = level + 1;
-      std::vector<uint64_t> target(k * f.n);
-      for (size_t i = 0; i < k; ++i) {
-        const uint64_t q = f.ctx->key_moduli()[i].value();
-        for (size_t j = 0; j < f.n; ++j) target[i * f.n + j] = rng() % q;
-      }
-      // Start from non-zero outputs: both paths add to c0 and c1.
-      std::vector<uint64_t> c0(k * f.n), c1(k * f.n);
-      for (size_t i = 0; i < k; ++i) {
-        const uint64_t q = f.ctx->key_moduli()[i].value();
-        for (size_t j = 0; j < f.n; ++j) {
-          c0[i * f.n + j] = rng() % q;
-          c1[i * f.n + j] = rng() % q;
+      for (int kind = 0; kind < 3; ++kind) {
+        // kind 0: uniform random limbs; 1: every 5th coefficient zero in each digit; 2: the zero polynomial.
+        std::vector<uint64_t> target(k * f.n, 0);
+        for (size_t i = 0; i < k && kind != 2; ++i) {
+          const uint64_t q = f.ctx->key_moduli()[i].value();
+          uint64_t *limb = target.data() + i * f.n;
+          for (size_t j = 0; j < f.n; ++j) limb[j] = rng() % q;
+          if (kind == 1) {
+            f.ctx->ntt_tables(i).inverse(limb);
+            for (size_t j = i; j < f.n; j += 5) limb[j] = 0;
+            f.ctx->ntt_tables(i).forward(limb);
+          }
+        }
+        const HoistedDigits digits = decompose_for_hoisting(*f.ctx, level, target.data(), pool);
+        if (kind == 1) {
+          for (size_t j = 0; j < k; ++j) {
+            CF_EXPECT(digits.zero_coefficients[j].size() >= f.n / 5, "zero coefficients of digit %zu found", j);
+          }
+        }
+        for (uint32_t g : elts) {
+          const KSwitchKeys &key = g == 1 ? f.rk.data[0] : f.gk.data.at(g);
+          const auto &perm = f.ctx->galois_permutation(g);
+          std::vector<uint64_t> rotated(k * f.n);
+          for (size_t i = 0; i < k; ++i) {
+            for (size_t j = 0; j < f.n; ++j) rotated[i * f.n + j] = target[i * f.n + perm[j]];
+          }
+          // Start from non-zero outputs: every path adds to c0 and c1.
+          std::vector<uint64_t> c0(k * f.n), c1(k * f.n);
+          for (size_t i = 0; i < k; ++i) {
+            const uint64_t q = f.ctx->key_moduli()[i].value();
+            for (size_t j = 0; j < f.n; ++j) {
+              c0[i * f.n + j] = rng() % q;
+              c1[i * f.n + j] = rng() % q;
+            }
+          }
+          std::vector<uint64_t> h0 = c0, h1 = c1;
+          apply_hoisted_key_switch(*f.ctx, digits, g, key, h0.data(), h1.data(), pool);
+          std::vector<uint64_t> s0 = c0, s1 = c1;
+          switch_key(*f.ctx, level, rotated.data(), key, s0.data(), s1.data(), pool);
+          CF_EXPECT(h0 == s0 && h1 == s1, "hoisted equals switch_key: level %zu, g %u, kind %d, %zu threads", level, g,
+                    kind, threads);
+          if (threads == 1) {
+            const std::vector<uint64_t> delta =
+                reference_key_switch(*f.ctx, level, canonical_digits(*f.ctx, level, rotated.data()), key);
+            bool same = true;
+            for (size_t c = 0; c < 2; ++c) {
+              const std::vector<uint64_t> &got = c == 0 ? h0 : h1;
+              const std::vector<uint64_t> &base = c == 0 ? c0 : c1;
+              for (size_t i = 0; i < k; ++i) {
+                const uint64_t q = f.ctx->key_moduli()[i].value();
+                for (size_t j = 0; j < f.n; ++j) {
+                  same = same && got[i * f.n + j] == (base[i * f.n + j] + delta[(c * k + i) * f.n + j]) % q;
+                }
+              }
+            }
+            CF_EXPECT(same, "hoisted equals the reference: level %zu, g %u, kind %d", level, g, kind);
+          }
         }
       }
-      std::vector<uint64_t> e0 = c0, e1 = c1;
-      const KeySwitchDigits digits = decompose_for_key_switch(*f.ctx, level, target.data(), pool);
-      apply_key_switch(*f.ctx, digits, f.rk.data[0], nullptr, nullptr, e0.data(), e1.data(), pool);
-      switch_key(*f.ctx, level, target.data(), f.rk.data[0], c0.data(), c1.data(), pool);
-      CF_EXPECT(c0 == e0 && c1 == e1, "fused switch_key equals decompose + apply at level %zu, %zu threads", level,
-                threads);
     }
   }
   util::ThreadPool pool(1);
@@ -365,6 +410,17 @@ void test_fused_key_switch(Fixture &f) {
   expect_throws<std::invalid_argument>("switch_key above the first level", [&] {
     switch_key(*f.ctx, f.ctx->first_level() + 1, buf.data(), f.rk.data[0], buf.data(), buf.data(), pool);
   }, "level");
+  expect_throws<std::invalid_argument>("decompose above the first level", [&] {
+    (void)decompose_for_hoisting(*f.ctx, f.ctx->first_level() + 1, buf.data(), pool);
+  }, "level");
+  const HoistedDigits digits = decompose_for_hoisting(*f.ctx, 0, buf.data(), pool);
+  expect_throws<std::invalid_argument>("even Galois element", [&] {
+    apply_hoisted_key_switch(*f.ctx, digits, 6, f.rk.data[0], buf.data(), buf.data(), pool);
+  }, "Galois element 6");
+  expect_throws<std::invalid_argument>("Galois element 2N", [&] {
+    apply_hoisted_key_switch(*f.ctx, digits, static_cast<uint32_t>(2 * f.n + 1), f.rk.data[0], buf.data(),
+                             buf.data(), pool);
+  }, std::to_string(2 * f.n + 1).c_str());
 }
 
 void test_errors(Fixture &f) {
@@ -427,7 +483,7 @@ int main() {
   test_products(f);
   test_rotations(f);
   test_thread_pool_determinism(f);
-  test_fused_key_switch(f);
+  test_hoisted_key_switch(f);
   test_errors(f);
   return finish("ckks_evaluator_test");
 }

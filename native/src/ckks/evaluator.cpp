@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cipherformer/ckks/galois.h"
+#include "cipherformer/ckks/hoisted_key_switch.h"
 #include "cipherformer/ckks/key_switch.h"
 #include "cipherformer/ckks/rlwe.h"
 #include "cipherformer/ckks/validation.h"
@@ -372,8 +373,11 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext &a, const std
   }
   auto &pool = pool_or_default(pool_);
   const size_t k = a.level + 1;
-  KeySwitchDigits digits;
-  if (any_rotation) digits = decompose_for_key_switch(*context_, a.level, a.poly(1, n), pool);
+  // The one decomposition of c_1 that every step shares (L (L + 1) N words, the peak besides the results).
+  HoistedDigits digits;
+  if (any_rotation) digits = decompose_for_hoisting(*context_, a.level, a.poly(1, n), pool);
+  // One set of accumulators (2 (L + 1) N words) for all steps: fresh pages per step would cost a fault each.
+  util::WordBuffer scratch;
 
   std::vector<Ciphertext> results;
   results.reserve(steps.size());
@@ -388,16 +392,16 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext &a, const std
       results.push_back(std::move(r));
       continue;
     }
-    const std::vector<uint32_t> &perm = context_->galois_permutation(elts[s]);
+    // c_0' = perm(c_0), c_1' = 0, then (c_0', c_1') += switch(perm(c_1)) from the shared digits.
+    const uint32_t *perm = context_->galois_permutation(elts[s]).data();
     r.data.assign(2 * k * n, 0);
     pool.parallel_for(k, [&](size_t i) {
       const uint64_t *c0 = a.limb(0, i, n);
       uint64_t *out = r.limb(0, i, n);
       for (size_t j = 0; j < n; ++j) out[j] = c0[perm[j]];
     });
-    const HoistingCorrection correction = hoisting_correction(*context_, digits, elts[s], pool);
-    apply_key_switch(*context_, digits, galois_keys.data.at(elts[s]), perm.data(), &correction, r.poly(0, n),
-                     r.poly(1, n), pool);
+    apply_hoisted_key_switch(*context_, digits, elts[s], galois_keys.data.at(elts[s]), r.poly(0, n), r.poly(1, n),
+                             pool, &scratch);
     check_not_transparent(r);
     results.push_back(std::move(r));
   }

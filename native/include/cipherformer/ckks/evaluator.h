@@ -99,11 +99,11 @@ class Evaluator {
   void complex_conjugate_inplace(Ciphertext &a, const GaloisKeys &galois_keys) const;
   Ciphertext complex_conjugate(const Ciphertext &a, const GaloisKeys &galois_keys) const;
 
-  /// Hoisted rotations: one inverse NTT and one decomposition of c_1 (digits NTT'd under every key prime) shared by all
-  /// steps; per step a permutation of the digits, a data-independent sign correction (L + 1 NTTs, see
-  /// HoistingCorrection), the key products and the division by P. Result i is bit-identical to
-  /// rotate_vector(a, steps[i]) when that rotation uses the key of steps[i] directly (0: a copy of a).
-  /// Every non-zero step must have its own Galois key (no NAF fallback).
+  /// Hoisted rotations: one decomposition of c_1 (L inverse NTTs and L^2 NTTs of its digits, see
+  /// hoisted_key_switch.h) shared by all steps; per step only the Galois permutation of the NTT-form digits (no NTT),
+  /// the key products and one division by P. Result i is bit-identical to rotate_vector(a, steps[i]) when that
+  /// rotation uses the key of steps[i] directly (0: a copy of a). Every non-zero step must have its own Galois key (no
+  /// NAF fallback). Memory: the shared digits (L (L + 1) N words) plus one step's scratch, besides the results.
   /// @throws std::invalid_argument if a.size != 2, a step is out of range or its Galois key is missing.
   std::vector<Ciphertext> rotate_hoisted(const Ciphertext &a, const std::vector<int> &steps,
                                          const GaloisKeys &galois_keys) const;

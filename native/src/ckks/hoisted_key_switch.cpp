@@ -1,0 +1,235 @@
+#include "cipherformer/ckks/hoisted_key_switch.h"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "cipherformer/ckks/key_switch.h"
+#include "cipherformer/ckks/validation.h"
+#include "cipherformer/util/modulus.h"
+
+namespace cf::ckks {
+namespace {
+
+using util::uint128_t;
+
+// Coefficients per inner block: the block's two 128-bit sum rows (16 KB) stay in L1 while the L digits stream past.
+// The NTT-form Galois permutation maps every aligned block of 2^k indices onto an aligned block (the low bits of
+// i * g mod 2N depend only on the low bits of i, and both ends are bit-reversed), so the gathered digit words of a
+// block are also a contiguous 4 KB.
+constexpr size_t kBlock = 512;
+// Tasks per key prime: (L + 1) * 4 tasks balance two threads better than L + 1 (9 primes at N = 16384).
+constexpr size_t kChunksPerPrime = 4;
+
+size_t key_prime_index(const Context &context, size_t t, size_t data_prime_count) {
+  return t < data_prime_count ? t : context.key_level();
+}
+
+// h = q_j * 2^-1 mod m (m odd): the shift that turns the automorphism's sign flips into SEAL's lift q_j - d.
+uint64_t half_of(uint64_t q_j, const util::Modulus &m) {
+  const uint64_t inv2 = (m.value() + 1) >> 1;
+  return util::multiply_mod(util::barrett_reduce_64(q_j, m), inv2, m);
+}
+
+// How a digit's permuted words become SEAL's digit (see hoisted_key_switch.h).
+enum class DigitFix {
+  kNone,         // t = j: the rotated c_1 limb itself
+  kShift,        // + h_jt * NTT_t(U)
+  kShiftAndZero  // + h_jt * NTT_t(U) - (q_j mod m_t) * NTT_t(Z_jg)
+};
+
+// sums[0..B) (+)= v_i * k0[i], sums[B..2B) (+)= v_i * k1[i] for i in [begin, begin + B), v = SEAL's digit. Digit
+// words are fully reduced, so each product is < 2^122 and at most 63 digits fit in 128 bits.
+template <DigitFix fix, bool first>
+void accumulate_block(const uint64_t *digit, const uint32_t *perm, const uint64_t *k0, const uint64_t *k1,
+                      const uint64_t *all_ones, const util::MulOperand &h, const uint64_t *zero_fix,
+                      const util::MulOperand &q_j, const util::Modulus &q, size_t begin, uint128_t *sums) {
+  uint128_t *sum0 = sums;
+  uint128_t *sum1 = sums + kBlock;
+  for (size_t b = 0; b < kBlock; ++b) {
+    const size_t i = begin + b;
+    uint64_t v = digit[perm[i]];
+    if constexpr (fix != DigitFix::kNone) v = util::add_mod(v, util::multiply_mod(all_ones[i], h, q), q);
+    if constexpr (fix == DigitFix::kShiftAndZero) v = util::sub_mod(v, util::multiply_mod(zero_fix[i], q_j, q), q);
+    if constexpr (first) {
+      sum0[b] = static_cast<uint128_t>(v) * k0[i];
+      sum1[b] = static_cast<uint128_t>(v) * k1[i];
+    } else {
+      sum0[b] += static_cast<uint128_t>(v) * k0[i];
+      sum1[b] += static_cast<uint128_t>(v) * k1[i];
+    }
+  }
+}
+
+template <bool first>
+void accumulate_digit(DigitFix fix, const uint64_t *digit, const uint32_t *perm, const uint64_t *k0,
+                      const uint64_t *k1, const uint64_t *all_ones, const util::MulOperand &h,
+                      const uint64_t *zero_fix, const util::MulOperand &q_j, const util::Modulus &q, size_t begin,
+                      uint128_t *sums) {
+  switch (fix) {
+    case DigitFix::kNone:
+      accumulate_block<DigitFix::kNone, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, sums);
+      break;
+    case DigitFix::kShift:
+      accumulate_block<DigitFix::kShift, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, sums);
+      break;
+    case DigitFix::kShiftAndZero:
+      accumulate_block<DigitFix::kShiftAndZero, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin,
+                                                      sums);
+      break;
+  }
+}
+
+}  // namespace
+
+HoistedDigits decompose_for_hoisting(const Context &context, size_t level, const uint64_t *target,
+                                     util::ThreadPool &pool) {
+  check_key_switch_level(context, level);
+  const size_t n = context.poly_degree();
+  const size_t data_primes = level + 1;
+  const size_t key_primes = data_primes + 1;
+  HoistedDigits digits;
+  digits.level = level;
+  // Every word below is written before it is read: no zero-fill.
+  digits.data = util::WordBuffer(data_primes * key_primes * n);
+  digits.all_ones = util::WordBuffer(key_primes * n);
+  digits.zero_coefficients.resize(data_primes);
+
+  // Coefficient form of every digit (L inverse NTTs, with the scan for zero coefficients), parked in the digit's row
+  // for the special prime (written last, in place), and NTT_t(U). No separate coefficient buffer: its fresh pages
+  // would cost more page faults than the copy it saves.
+  const auto coefficients = [&](size_t j) { return digits.data.get() + (j * key_primes + data_primes) * n; };
+  pool.parallel_for(data_primes + key_primes, [&](size_t task) {
+    if (task < data_primes) {
+      uint64_t *c = coefficients(task);
+      std::copy(target + task * n, target + (task + 1) * n, c);
+      context.ntt_tables(task).inverse(c);
+      std::vector<uint32_t> &zeros = digits.zero_coefficients[task];
+      for (size_t i = 0; i < n; ++i) {
+        if (c[i] == 0) zeros.push_back(static_cast<uint32_t>(i));
+      }
+      return;
+    }
+    const size_t t = task - data_primes;
+    uint64_t *u = digits.all_ones.get() + t * n;
+    std::fill(u, u + n, uint64_t{1});
+    context.ntt_tables(key_prime_index(context, t, data_primes)).forward(u);
+  });
+
+  // D_jt = NTT_t((d_j - h_jt) mod m_t) for the data primes t != j; under its own prime the digit is the target limb
+  // (already NTT form) and h_jj = 0. Then the special prime's rows, in place over the coefficients.
+  const auto shifted_digit = [&](size_t j, size_t t, const uint64_t *c, uint64_t *out) {
+    const util::NttTables &ntt = context.ntt_tables(key_prime_index(context, t, data_primes));
+    const util::Modulus &m = ntt.modulus();
+    const uint64_t h = half_of(context.key_moduli()[j].value(), m);
+    for (size_t i = 0; i < n; ++i) out[i] = util::sub_mod(util::barrett_reduce_64(c[i], m), h, m);
+    ntt.forward(out);
+  };
+  pool.parallel_for(data_primes * data_primes, [&](size_t task) {
+    const size_t j = task / data_primes;
+    const size_t t = task % data_primes;
+    uint64_t *out = digits.data.get() + (j * key_primes + t) * n;
+    if (t == j) {
+      std::copy(target + j * n, target + (j + 1) * n, out);
+    } else {
+      shifted_digit(j, t, coefficients(j), out);
+    }
+  });
+  pool.parallel_for(data_primes, [&](size_t j) { shifted_digit(j, data_primes, coefficients(j), coefficients(j)); });
+  return digits;
+}
+
+void apply_hoisted_key_switch(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,
+                              const KSwitchKeys &key, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool,
+                              util::WordBuffer *scratch) {
+  const size_t n = context.poly_degree();
+  if ((galois_elt & 1) == 0 || galois_elt >= 2 * n) {
+    throw std::invalid_argument("Galois element " + std::to_string(galois_elt) + " is not odd and below 2N = " +
+                                std::to_string(2 * n));
+  }
+  check_key_switch_level(context, digits.level);
+  check_kswitch_keys(context, key, "key-switching key");
+  const size_t data_primes = digits.level + 1;
+  const size_t key_primes = data_primes + 1;
+  const uint32_t *perm = context.galois_permutation(galois_elt).data();
+
+  // Z_jg: output positions i * g mod 2N - N (a sign flip) whose source coefficient i of d_j is 0. Usually none.
+  std::vector<size_t> zero_fix_index(data_primes, SIZE_MAX);
+  std::vector<std::vector<uint32_t>> flipped_zeros;
+  for (size_t j = 0; j < data_primes; ++j) {
+    std::vector<uint32_t> positions;
+    for (uint32_t i : digits.zero_coefficients[j]) {
+      const uint64_t e = static_cast<uint64_t>(i) * galois_elt % (2 * n);
+      if (e >= n) positions.push_back(static_cast<uint32_t>(e - n));
+    }
+    if (positions.empty()) continue;
+    zero_fix_index[j] = flipped_zeros.size();
+    flipped_zeros.push_back(std::move(positions));
+  }
+  // NTT_t(Z_jg) for those digits: (L + 1) N words and L + 1 NTTs per such digit.
+  util::WordBuffer zero_fix;
+  if (!flipped_zeros.empty()) {
+    zero_fix = util::WordBuffer(flipped_zeros.size() * key_primes * n);
+    pool.parallel_for(flipped_zeros.size() * key_primes, [&](size_t task) {
+      uint64_t *z = zero_fix.get() + task * n;
+      std::fill(z, z + n, uint64_t{0});
+      for (uint32_t p : flipped_zeros[task / key_primes]) z[p] = 1;
+      context.ntt_tables(key_prime_index(context, task % key_primes, data_primes)).forward(z);
+    });
+  }
+
+  // acc[c][t] = sum_j SEAL's digit_j * K_j,c under key prime t, fully reduced; every word is written.
+  util::WordBuffer own_acc;
+  util::WordBuffer &acc_buffer = scratch != nullptr ? *scratch : own_acc;
+  if (acc_buffer.size() < 2 * key_primes * n) acc_buffer = util::WordBuffer(2 * key_primes * n);
+  uint64_t *acc = acc_buffer.get();
+  const size_t chunk = n / kChunksPerPrime;  // N >= 4096: a multiple of kBlock
+  pool.parallel_for(key_primes * kChunksPerPrime, [&](size_t task) {
+    const size_t t = task / kChunksPerPrime;
+    const size_t chunk_begin = (task % kChunksPerPrime) * chunk;
+    const size_t prime = key_prime_index(context, t, data_primes);
+    const util::Modulus &q = context.key_moduli()[prime];
+    const uint64_t *all_ones = digits.all_ones.get() + t * n;
+    std::vector<util::MulOperand> h(data_primes);
+    std::vector<util::MulOperand> q_j(data_primes);
+    for (size_t j = 0; j < data_primes; ++j) {
+      if (j == t) continue;
+      h[j].set(half_of(context.key_moduli()[j].value(), q), q);
+      q_j[j].set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
+    }
+    std::unique_ptr<uint128_t[]> sums(new uint128_t[2 * kBlock]);
+    for (size_t begin = chunk_begin; begin < chunk_begin + chunk; begin += kBlock) {
+      for (size_t j = 0; j < data_primes; ++j) {
+        const uint64_t *z = nullptr;
+        DigitFix fix = DigitFix::kNone;
+        if (j != t) {
+          fix = DigitFix::kShift;
+          if (zero_fix_index[j] != SIZE_MAX) {
+            fix = DigitFix::kShiftAndZero;
+            z = zero_fix.get() + (zero_fix_index[j] * key_primes + t) * n;
+          }
+        }
+        const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
+        const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
+        if (j == 0) {
+          accumulate_digit<true>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h[j], z, q_j[j], q, begin,
+                                 sums.get());
+        } else {
+          accumulate_digit<false>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h[j], z, q_j[j], q, begin,
+                                  sums.get());
+        }
+      }
+      uint64_t *a0 = acc + t * n + begin;
+      uint64_t *a1 = acc + (key_primes + t) * n + begin;
+      for (size_t b = 0; b < kBlock; ++b) {
+        a0[b] = util::barrett_reduce_128(sums[b], q);
+        a1[b] = util::barrett_reduce_128(sums[kBlock + b], q);
+      }
+    }
+  });
+
+  mod_down_and_add(context, data_primes, acc, c0, c1, pool);
+}
+
+}  // namespace cf::ckks
