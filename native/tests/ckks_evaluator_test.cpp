@@ -363,6 +363,10 @@ void test_hoisted_key_switch(Fixture &f) {
             CF_EXPECT(digits.zero_coefficients[j].size() >= f.n / 5, "zero coefficients of digit %zu found", j);
           }
         }
+        // All elements at once (more than the 4 fused steps: two groups), each into its own outputs.
+        std::vector<std::vector<uint64_t>> fused_out(2 * elts.size());
+        std::vector<std::vector<uint64_t>> expected_out(2 * elts.size());
+        std::vector<HoistedKeySwitch> fused;
         for (uint32_t g : elts) {
           const KSwitchKeys &key = g == 1 ? f.rk.data[0] : f.gk.data.at(g);
           const auto &perm = f.ctx->galois_permutation(g);
@@ -385,6 +389,12 @@ void test_hoisted_key_switch(Fixture &f) {
           switch_key(*f.ctx, level, rotated.data(), key, s0.data(), s1.data(), pool);
           CF_EXPECT(h0 == s0 && h1 == s1, "hoisted equals switch_key: level %zu, g %u, kind %d, %zu threads", level, g,
                     kind, threads);
+          const size_t slot = 2 * fused.size();
+          fused_out[slot] = c0;
+          fused_out[slot + 1] = c1;
+          expected_out[slot] = s0;
+          expected_out[slot + 1] = s1;
+          fused.push_back(HoistedKeySwitch{g, &key, fused_out[slot].data(), fused_out[slot + 1].data()});
           if (threads == 1) {
             const std::vector<uint64_t> delta =
                 reference_key_switch(*f.ctx, level, canonical_digits(*f.ctx, level, rotated.data()), key);
@@ -402,6 +412,9 @@ void test_hoisted_key_switch(Fixture &f) {
             CF_EXPECT(same, "hoisted equals the reference: level %zu, g %u, kind %d", level, g, kind);
           }
         }
+        apply_hoisted_key_switches(*f.ctx, digits, fused, pool);
+        CF_EXPECT(fused_out == expected_out, "fused hoisted steps equal switch_key: level %zu, kind %d, %zu threads",
+                  level, kind, threads);
       }
     }
   }
@@ -421,6 +434,9 @@ void test_hoisted_key_switch(Fixture &f) {
     apply_hoisted_key_switch(*f.ctx, digits, static_cast<uint32_t>(2 * f.n + 1), f.rk.data[0], buf.data(),
                              buf.data(), pool);
   }, std::to_string(2 * f.n + 1).c_str());
+  expect_throws<std::invalid_argument>("null key", [&] {
+    apply_hoisted_key_switches(*f.ctx, digits, {HoistedKeySwitch{3, nullptr, buf.data(), buf.data()}}, pool);
+  }, "null");
 }
 
 void test_errors(Fixture &f) {

@@ -376,20 +376,17 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext &a, const std
   // The one decomposition of c_1 that every step shares (L (L + 1) N words, the peak besides the results).
   HoistedDigits digits;
   if (any_rotation) digits = decompose_for_hoisting(*context_, a.level, a.poly(1, n), pool);
-  // One set of accumulators (2 (L + 1) N words) for all steps: fresh pages per step would cost a fault each.
-  util::WordBuffer scratch;
 
-  std::vector<Ciphertext> results;
-  results.reserve(steps.size());
+  std::vector<Ciphertext> results(steps.size());
+  std::vector<HoistedKeySwitch> switches;
   for (size_t s = 0; s < steps.size(); ++s) {
-    Ciphertext r;
+    Ciphertext &r = results[s];
     r.level = a.level;
     r.size = 2;
     r.scale = a.scale;
     r.is_ntt_form = true;
     if (steps[s] == 0) {
       r.data = a.data;
-      results.push_back(std::move(r));
       continue;
     }
     // c_0' = perm(c_0), c_1' = 0, then (c_0', c_1') += switch(perm(c_1)) from the shared digits.
@@ -400,10 +397,11 @@ std::vector<Ciphertext> Evaluator::rotate_hoisted(const Ciphertext &a, const std
       uint64_t *out = r.limb(0, i, n);
       for (size_t j = 0; j < n; ++j) out[j] = c0[perm[j]];
     });
-    apply_hoisted_key_switch(*context_, digits, elts[s], galois_keys.data.at(elts[s]), r.poly(0, n), r.poly(1, n),
-                             pool, &scratch);
-    check_not_transparent(r);
-    results.push_back(std::move(r));
+    switches.push_back(HoistedKeySwitch{elts[s], &galois_keys.data.at(elts[s]), r.poly(0, n), r.poly(1, n)});
+  }
+  if (!switches.empty()) apply_hoisted_key_switches(*context_, digits, switches, pool);
+  for (size_t s = 0; s < steps.size(); ++s) {
+    if (steps[s] != 0) check_not_transparent(results[s]);
   }
   return results;
 }

@@ -14,13 +14,16 @@ namespace {
 
 using util::uint128_t;
 
-// Coefficients per inner block: the block's two 128-bit sum rows (16 KB) stay in L1 while the L digits stream past.
-// The NTT-form Galois permutation maps every aligned block of 2^k indices onto an aligned block (the low bits of
-// i * g mod 2N depend only on the low bits of i, and both ends are bit-reversed), so the gathered digit words of a
-// block are also a contiguous 4 KB.
-constexpr size_t kBlock = 512;
+// Coefficients per inner block: the block's 128-bit sums (2 x 256 x 16 bytes per step, 32 KB for 4 fused steps) stay
+// in L1/L2 while the digits and key rows stream past. The NTT-form Galois permutation maps every aligned block of 2^k
+// indices onto an aligned block (the low bits of i * g mod 2N depend only on the low bits of i, and both ends are
+// bit-reversed), so the gathered words of a block are a contiguous 2 KB of the digit as well.
+constexpr size_t kBlock = 256;
 // Tasks per key prime: (L + 1) * 4 tasks balance two threads better than L + 1 (9 primes at N = 16384).
 constexpr size_t kChunksPerPrime = 4;
+// Steps whose products share one pass over the digits: each block of a digit (and its h_jt correction) is loaded and
+// computed once for all of them. More steps would push the sums out of L2.
+constexpr size_t kFusedSteps = 4;
 
 size_t key_prime_index(const Context &context, size_t t, size_t data_prime_count) {
   return t < data_prime_count ? t : context.key_level();
@@ -35,22 +38,22 @@ uint64_t half_of(uint64_t q_j, const util::Modulus &m) {
 // How a digit's permuted words become SEAL's digit (see hoisted_key_switch.h).
 enum class DigitFix {
   kNone,         // t = j: the rotated c_1 limb itself
-  kShift,        // + h_jt * NTT_t(U)
+  kShift,        // + h_jt * NTT_t(U) (precomputed for the block: shift[b])
   kShiftAndZero  // + h_jt * NTT_t(U) - (q_j mod m_t) * NTT_t(Z_jg)
 };
 
-// sums[0..B) (+)= v_i * k0[i], sums[B..2B) (+)= v_i * k1[i] for i in [begin, begin + B), v = SEAL's digit. Digit
+// sums[0..B) (+)= v_i * k0[i], sums[B..2B) (+)= v_i * k1[i] for i = begin + b, b in [0, B), v = SEAL's digit. Digit
 // words are fully reduced, so each product is < 2^122 and at most 63 digits fit in 128 bits.
 template <DigitFix fix, bool first>
 void accumulate_block(const uint64_t *digit, const uint32_t *perm, const uint64_t *k0, const uint64_t *k1,
-                      const uint64_t *all_ones, const util::MulOperand &h, const uint64_t *zero_fix,
-                      const util::MulOperand &q_j, const util::Modulus &q, size_t begin, uint128_t *sums) {
+                      const uint64_t *shift, const uint64_t *zero_fix, const util::MulOperand &q_j,
+                      const util::Modulus &q, size_t begin, uint128_t *sums) {
   uint128_t *sum0 = sums;
   uint128_t *sum1 = sums + kBlock;
   for (size_t b = 0; b < kBlock; ++b) {
     const size_t i = begin + b;
     uint64_t v = digit[perm[i]];
-    if constexpr (fix != DigitFix::kNone) v = util::add_mod(v, util::multiply_mod(all_ones[i], h, q), q);
+    if constexpr (fix != DigitFix::kNone) v = util::add_mod(v, shift[b], q);
     if constexpr (fix == DigitFix::kShiftAndZero) v = util::sub_mod(v, util::multiply_mod(zero_fix[i], q_j, q), q);
     if constexpr (first) {
       sum0[b] = static_cast<uint128_t>(v) * k0[i];
@@ -64,20 +67,142 @@ void accumulate_block(const uint64_t *digit, const uint32_t *perm, const uint64_
 
 template <bool first>
 void accumulate_digit(DigitFix fix, const uint64_t *digit, const uint32_t *perm, const uint64_t *k0,
-                      const uint64_t *k1, const uint64_t *all_ones, const util::MulOperand &h,
-                      const uint64_t *zero_fix, const util::MulOperand &q_j, const util::Modulus &q, size_t begin,
-                      uint128_t *sums) {
+                      const uint64_t *k1, const uint64_t *shift, const uint64_t *zero_fix,
+                      const util::MulOperand &q_j, const util::Modulus &q, size_t begin, uint128_t *sums) {
   switch (fix) {
     case DigitFix::kNone:
-      accumulate_block<DigitFix::kNone, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, sums);
+      accumulate_block<DigitFix::kNone, first>(digit, perm, k0, k1, shift, zero_fix, q_j, q, begin, sums);
       break;
     case DigitFix::kShift:
-      accumulate_block<DigitFix::kShift, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, sums);
+      accumulate_block<DigitFix::kShift, first>(digit, perm, k0, k1, shift, zero_fix, q_j, q, begin, sums);
       break;
     case DigitFix::kShiftAndZero:
-      accumulate_block<DigitFix::kShiftAndZero, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin,
-                                                      sums);
+      accumulate_block<DigitFix::kShiftAndZero, first>(digit, perm, k0, k1, shift, zero_fix, q_j, q, begin, sums);
       break;
+  }
+}
+
+// NTT_t(Z_jg) for the digits j of one step with a non-empty Z_jg (usually none): index[j] is the digit's slot in
+// data ((L + 1) polynomials per slot) or SIZE_MAX.
+struct ZeroFixes {
+  std::vector<size_t> index;
+  util::WordBuffer data;
+};
+
+ZeroFixes zero_fixes(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,
+                     util::ThreadPool &pool) {
+  const size_t n = context.poly_degree();
+  const size_t data_primes = digits.level + 1;
+  const size_t key_primes = data_primes + 1;
+  ZeroFixes fixes;
+  fixes.index.assign(data_primes, SIZE_MAX);
+  // Z_jg: output positions i * g mod 2N - N (a sign flip) whose source coefficient i of d_j is 0.
+  std::vector<std::vector<uint32_t>> flipped_zeros;
+  for (size_t j = 0; j < data_primes; ++j) {
+    std::vector<uint32_t> positions;
+    for (uint32_t i : digits.zero_coefficients[j]) {
+      const uint64_t e = static_cast<uint64_t>(i) * galois_elt % (2 * n);
+      if (e >= n) positions.push_back(static_cast<uint32_t>(e - n));
+    }
+    if (positions.empty()) continue;
+    fixes.index[j] = flipped_zeros.size();
+    flipped_zeros.push_back(std::move(positions));
+  }
+  if (flipped_zeros.empty()) return fixes;
+  fixes.data = util::WordBuffer(flipped_zeros.size() * key_primes * n);
+  pool.parallel_for(flipped_zeros.size() * key_primes, [&](size_t task) {
+    uint64_t *z = fixes.data.get() + task * n;
+    std::fill(z, z + n, uint64_t{0});
+    for (uint32_t p : flipped_zeros[task / key_primes]) z[p] = 1;
+    context.ntt_tables(key_prime_index(context, task % key_primes, data_primes)).forward(z);
+  });
+  return fixes;
+}
+
+// Up to kFusedSteps steps in one pass over the digits. Per (key prime t, chunk of coefficients) task and block: for
+// each digit, the h_jt correction once, then each step's permuted products. The products under a data prime q_t are
+// finished at once (acc * P^-1 added to the output limb t while in cache); only the special prime's two rows per step
+// are kept, for subtract_special_prime_part.
+void apply_fused(const Context &context, const HoistedDigits &digits, const HoistedKeySwitch *steps, size_t count,
+                 util::ThreadPool &pool) {
+  const size_t n = context.poly_degree();
+  const size_t data_primes = digits.level + 1;
+  const size_t key_primes = data_primes + 1;
+  const size_t special = context.key_level();
+  const auto &inv_p = context.level(special).inv_last_mod();
+  std::vector<const uint32_t *> perms(count);
+  std::vector<ZeroFixes> fixes;
+  fixes.reserve(count);
+  for (size_t s = 0; s < count; ++s) {
+    perms[s] = context.galois_permutation(steps[s].galois_elt).data();
+    fixes.push_back(zero_fixes(context, digits, steps[s].galois_elt, pool));
+  }
+  util::WordBuffer special_rows(count * 2 * n);
+
+  const size_t chunk = n / kChunksPerPrime;  // N >= 4096: a multiple of kBlock
+  pool.parallel_for(key_primes * kChunksPerPrime, [&](size_t task) {
+    const size_t t = task / kChunksPerPrime;
+    const size_t chunk_begin = (task % kChunksPerPrime) * chunk;
+    const size_t prime = key_prime_index(context, t, data_primes);
+    const util::Modulus &q = context.key_moduli()[prime];
+    const uint64_t *all_ones = digits.all_ones.get() + t * n;
+    std::vector<util::MulOperand> h(data_primes);
+    std::vector<util::MulOperand> q_j(data_primes);
+    for (size_t j = 0; j < data_primes; ++j) {
+      if (j == t) continue;
+      h[j].set(half_of(context.key_moduli()[j].value(), q), q);
+      q_j[j].set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
+    }
+    std::unique_ptr<uint128_t[]> sums(new uint128_t[count * 2 * kBlock]);
+    std::unique_ptr<uint64_t[]> shift(new uint64_t[kBlock]);
+    for (size_t begin = chunk_begin; begin < chunk_begin + chunk; begin += kBlock) {
+      for (size_t j = 0; j < data_primes; ++j) {
+        if (j != t) {
+          for (size_t b = 0; b < kBlock; ++b) shift[b] = util::multiply_mod(all_ones[begin + b], h[j], q);
+        }
+        const uint64_t *digit = digits.digit(j, t, n);
+        for (size_t s = 0; s < count; ++s) {
+          const uint64_t *z = nullptr;
+          DigitFix fix = DigitFix::kNone;
+          if (j != t) {
+            fix = DigitFix::kShift;
+            if (fixes[s].index[j] != SIZE_MAX) {
+              fix = DigitFix::kShiftAndZero;
+              z = fixes[s].data.get() + (fixes[s].index[j] * key_primes + t) * n;
+            }
+          }
+          const KSwitchKeys &key = *steps[s].key;
+          const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
+          const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
+          uint128_t *step_sums = sums.get() + s * 2 * kBlock;
+          if (j == 0) {
+            accumulate_digit<true>(fix, digit, perms[s], k0, k1, shift.get(), z, q_j[j], q, begin, step_sums);
+          } else {
+            accumulate_digit<false>(fix, digit, perms[s], k0, k1, shift.get(), z, q_j[j], q, begin, step_sums);
+          }
+        }
+      }
+      for (size_t s = 0; s < count; ++s) {
+        const uint128_t *step_sums = sums.get() + s * 2 * kBlock;
+        for (size_t c = 0; c < 2; ++c) {
+          const uint128_t *sum = step_sums + c * kBlock;
+          if (t == data_primes) {
+            uint64_t *row = special_rows.get() + (s * 2 + c) * n + begin;
+            for (size_t b = 0; b < kBlock; ++b) row[b] = util::barrett_reduce_128(sum[b], q);
+          } else {
+            uint64_t *out = (c == 0 ? steps[s].c0 : steps[s].c1) + t * n + begin;
+            for (size_t b = 0; b < kBlock; ++b) {
+              out[b] = util::add_mod(out[b], util::multiply_mod(util::barrett_reduce_128(sum[b], q), inv_p[t], q), q);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  for (size_t s = 0; s < count; ++s) {
+    uint64_t *p0 = special_rows.get() + s * 2 * n;
+    subtract_special_prime_part(context, data_primes, p0, p0 + n, steps[s].c0, steps[s].c1, pool);
   }
 }
 
@@ -140,96 +265,26 @@ HoistedDigits decompose_for_hoisting(const Context &context, size_t level, const
   return digits;
 }
 
-void apply_hoisted_key_switch(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,
-                              const KSwitchKeys &key, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool,
-                              util::WordBuffer *scratch) {
+void apply_hoisted_key_switches(const Context &context, const HoistedDigits &digits,
+                                const std::vector<HoistedKeySwitch> &steps, util::ThreadPool &pool) {
   const size_t n = context.poly_degree();
-  if ((galois_elt & 1) == 0 || galois_elt >= 2 * n) {
-    throw std::invalid_argument("Galois element " + std::to_string(galois_elt) + " is not odd and below 2N = " +
-                                std::to_string(2 * n));
-  }
   check_key_switch_level(context, digits.level);
-  check_kswitch_keys(context, key, "key-switching key");
-  const size_t data_primes = digits.level + 1;
-  const size_t key_primes = data_primes + 1;
-  const uint32_t *perm = context.galois_permutation(galois_elt).data();
-
-  // Z_jg: output positions i * g mod 2N - N (a sign flip) whose source coefficient i of d_j is 0. Usually none.
-  std::vector<size_t> zero_fix_index(data_primes, SIZE_MAX);
-  std::vector<std::vector<uint32_t>> flipped_zeros;
-  for (size_t j = 0; j < data_primes; ++j) {
-    std::vector<uint32_t> positions;
-    for (uint32_t i : digits.zero_coefficients[j]) {
-      const uint64_t e = static_cast<uint64_t>(i) * galois_elt % (2 * n);
-      if (e >= n) positions.push_back(static_cast<uint32_t>(e - n));
+  for (const HoistedKeySwitch &step : steps) {
+    if ((step.galois_elt & 1) == 0 || step.galois_elt >= 2 * n) {
+      throw std::invalid_argument("Galois element " + std::to_string(step.galois_elt) + " is not odd and below 2N = " +
+                                  std::to_string(2 * n));
     }
-    if (positions.empty()) continue;
-    zero_fix_index[j] = flipped_zeros.size();
-    flipped_zeros.push_back(std::move(positions));
+    if (step.key == nullptr) throw std::invalid_argument("key-switching key is null");
+    check_kswitch_keys(context, *step.key, "key-switching key");
   }
-  // NTT_t(Z_jg) for those digits: (L + 1) N words and L + 1 NTTs per such digit.
-  util::WordBuffer zero_fix;
-  if (!flipped_zeros.empty()) {
-    zero_fix = util::WordBuffer(flipped_zeros.size() * key_primes * n);
-    pool.parallel_for(flipped_zeros.size() * key_primes, [&](size_t task) {
-      uint64_t *z = zero_fix.get() + task * n;
-      std::fill(z, z + n, uint64_t{0});
-      for (uint32_t p : flipped_zeros[task / key_primes]) z[p] = 1;
-      context.ntt_tables(key_prime_index(context, task % key_primes, data_primes)).forward(z);
-    });
+  for (size_t begin = 0; begin < steps.size(); begin += kFusedSteps) {
+    apply_fused(context, digits, steps.data() + begin, std::min(kFusedSteps, steps.size() - begin), pool);
   }
+}
 
-  // acc[c][t] = sum_j SEAL's digit_j * K_j,c under key prime t, fully reduced; every word is written.
-  util::WordBuffer own_acc;
-  util::WordBuffer &acc_buffer = scratch != nullptr ? *scratch : own_acc;
-  if (acc_buffer.size() < 2 * key_primes * n) acc_buffer = util::WordBuffer(2 * key_primes * n);
-  uint64_t *acc = acc_buffer.get();
-  const size_t chunk = n / kChunksPerPrime;  // N >= 4096: a multiple of kBlock
-  pool.parallel_for(key_primes * kChunksPerPrime, [&](size_t task) {
-    const size_t t = task / kChunksPerPrime;
-    const size_t chunk_begin = (task % kChunksPerPrime) * chunk;
-    const size_t prime = key_prime_index(context, t, data_primes);
-    const util::Modulus &q = context.key_moduli()[prime];
-    const uint64_t *all_ones = digits.all_ones.get() + t * n;
-    std::vector<util::MulOperand> h(data_primes);
-    std::vector<util::MulOperand> q_j(data_primes);
-    for (size_t j = 0; j < data_primes; ++j) {
-      if (j == t) continue;
-      h[j].set(half_of(context.key_moduli()[j].value(), q), q);
-      q_j[j].set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
-    }
-    std::unique_ptr<uint128_t[]> sums(new uint128_t[2 * kBlock]);
-    for (size_t begin = chunk_begin; begin < chunk_begin + chunk; begin += kBlock) {
-      for (size_t j = 0; j < data_primes; ++j) {
-        const uint64_t *z = nullptr;
-        DigitFix fix = DigitFix::kNone;
-        if (j != t) {
-          fix = DigitFix::kShift;
-          if (zero_fix_index[j] != SIZE_MAX) {
-            fix = DigitFix::kShiftAndZero;
-            z = zero_fix.get() + (zero_fix_index[j] * key_primes + t) * n;
-          }
-        }
-        const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
-        const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
-        if (j == 0) {
-          accumulate_digit<true>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h[j], z, q_j[j], q, begin,
-                                 sums.get());
-        } else {
-          accumulate_digit<false>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h[j], z, q_j[j], q, begin,
-                                  sums.get());
-        }
-      }
-      uint64_t *a0 = acc + t * n + begin;
-      uint64_t *a1 = acc + (key_primes + t) * n + begin;
-      for (size_t b = 0; b < kBlock; ++b) {
-        a0[b] = util::barrett_reduce_128(sums[b], q);
-        a1[b] = util::barrett_reduce_128(sums[kBlock + b], q);
-      }
-    }
-  });
-
-  mod_down_and_add(context, data_primes, acc, c0, c1, pool);
+void apply_hoisted_key_switch(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,
+                              const KSwitchKeys &key, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool) {
+  apply_hoisted_key_switches(context, digits, {HoistedKeySwitch{galois_elt, &key, c0, c1}}, pool);
 }
 
 }  // namespace cf::ckks

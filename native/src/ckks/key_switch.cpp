@@ -21,43 +21,96 @@ size_t key_prime_index(const Context &context, size_t t, size_t data_prime_count
 
 }  // namespace
 
+namespace {
+
+// temp = NTT_{q_i}((((last mod q_i) - floor(P/2)) mod q_i) * scale), lazily reduced to [0, 4 q_i), where
+// last = (INTT_P(acc_c mod P) + floor(P/2)) mod P. scale = null: no factor.
+void special_prime_term(const Context &context, size_t i, const uint64_t *last, uint64_t half,
+                        const util::MulOperand *scale, uint64_t *temp) {
+  const size_t n = context.poly_degree();
+  const util::Modulus &q = context.key_moduli()[i];
+  const uint64_t half_mod = util::barrett_reduce_64(half, q);
+  if (scale == nullptr) {
+    for (size_t j = 0; j < n; ++j) temp[j] = util::sub_mod(util::barrett_reduce_64(last[j], q), half_mod, q);
+  } else {
+    for (size_t j = 0; j < n; ++j) {
+      temp[j] = util::multiply_mod(util::sub_mod(util::barrett_reduce_64(last[j], q), half_mod, q), *scale, q);
+    }
+  }
+  context.ntt_tables(i).forward_lazy(temp);
+}
+
+// [0, 4q) -> [0, q).
+inline uint64_t reduce_from_4q(uint64_t t, uint64_t q) noexcept {
+  t = t >= 2 * q ? t - 2 * q : t;
+  return t >= q ? t - q : t;
+}
+
+// A per-thread N-word temporary, kept for reuse: a fresh one per task would cost page faults (N = 16384: 32 per
+// task, ~20 us each on the project's VMs), more than the arithmetic of the task.
+uint64_t *thread_temp(size_t n) {
+  thread_local std::vector<uint64_t> temp;
+  if (temp.size() < n) temp.resize(n);
+  return temp.data();
+}
+
+// last_c = (INTT_P(p_c) + floor(P/2)) mod P in place, c = 0, 1: adding half turns the floor of the division into
+// rounding.
+void center_special_rows(const Context &context, uint64_t *p0, uint64_t *p1, util::ThreadPool &pool) {
+  const size_t n = context.poly_degree();
+  const size_t special = context.key_level();
+  const util::Modulus &p_mod = context.key_moduli()[special];
+  const uint64_t half = p_mod.value() >> 1;
+  pool.parallel_for(2, [&](size_t c) {
+    uint64_t *last = c == 0 ? p0 : p1;
+    context.ntt_tables(special).inverse(last);
+    util::add_poly_scalar_mod(last, n, half, p_mod, last);
+  });
+}
+
+}  // namespace
+
 void mod_down_and_add(const Context &context, size_t data_primes, uint64_t *acc_data, uint64_t *c0, uint64_t *c1,
                       util::ThreadPool &pool) {
   const size_t n = context.poly_degree();
   const size_t key_primes = data_primes + 1;
   const size_t special = context.key_level();
-  const util::Modulus &p_mod = context.key_moduli()[special];
-  // r_c = (INTT_P(acc_c mod P) + floor(P/2)) mod P: adding half turns the floor of the division into rounding.
-  const uint64_t half = p_mod.value() >> 1;
-  pool.parallel_for(2, [&](size_t c) {
-    uint64_t *last = acc_data + (c * key_primes + data_primes) * n;
-    context.ntt_tables(special).inverse(last);
-    util::add_poly_scalar_mod(last, n, half, p_mod, last);
-  });
-
+  const uint64_t half = context.key_moduli()[special].value() >> 1;
+  center_special_rows(context, acc_data + data_primes * n, acc_data + (key_primes + data_primes) * n, pool);
   const auto &inv_p = context.level(special).inv_last_mod();
   pool.parallel_for(2 * data_primes, [&](size_t task) {
     const size_t c = task / data_primes;
     const size_t i = task % data_primes;
     const util::Modulus &q = context.key_moduli()[i];
-    const uint64_t *last = acc_data + (c * key_primes + data_primes) * n;
     const uint64_t *a = acc_data + (c * key_primes + i) * n;
     uint64_t *out = (c == 0 ? c0 : c1) + i * n;
-    const util::MulOperand &inv = inv_p[i];
-    // Reused per thread: a fresh N-word temporary per task costs page faults (N = 16384: 32 per task, ~20 us each
-    // on the project's VMs), more than the two passes below.
-    thread_local std::vector<uint64_t> temp;
-    if (temp.size() < n) temp.resize(n);
-    const uint64_t half_mod = util::barrett_reduce_64(half, q);
-    for (size_t j = 0; j < n; ++j) temp[j] = util::sub_mod(util::barrett_reduce_64(last[j], q), half_mod, q);
-    context.ntt_tables(i).forward_lazy(temp.data());
+    uint64_t *temp = thread_temp(n);
+    special_prime_term(context, i, acc_data + (c * key_primes + data_primes) * n, half, nullptr, temp);
     const uint64_t qv = q.value();
     for (size_t j = 0; j < n; ++j) {
-      uint64_t t = temp[j];  // [0, 4q)
-      t = t >= 2 * qv ? t - 2 * qv : t;
-      t = t >= qv ? t - qv : t;
-      out[j] = util::add_mod(out[j], util::multiply_mod(util::sub_mod(a[j], t, q), inv, q), q);
+      const uint64_t t = reduce_from_4q(temp[j], qv);
+      out[j] = util::add_mod(out[j], util::multiply_mod(util::sub_mod(a[j], t, q), inv_p[i], q), q);
     }
+  });
+}
+
+void subtract_special_prime_part(const Context &context, size_t data_primes, uint64_t *p0, uint64_t *p1, uint64_t *c0,
+                                 uint64_t *c1, util::ThreadPool &pool) {
+  const size_t n = context.poly_degree();
+  const size_t special = context.key_level();
+  const uint64_t half = context.key_moduli()[special].value() >> 1;
+  center_special_rows(context, p0, p1, pool);
+  const auto &inv_p = context.level(special).inv_last_mod();
+  pool.parallel_for(2 * data_primes, [&](size_t task) {
+    const size_t c = task / data_primes;
+    const size_t i = task % data_primes;
+    const util::Modulus &q = context.key_moduli()[i];
+    uint64_t *out = (c == 0 ? c0 : c1) + i * n;
+    uint64_t *temp = thread_temp(n);
+    // NTT(x) * P^-1 = NTT(x * P^-1): the factor goes into the pass before the transform.
+    special_prime_term(context, i, c == 0 ? p0 : p1, half, &inv_p[i], temp);
+    const uint64_t qv = q.value();
+    for (size_t j = 0; j < n; ++j) out[j] = util::sub_mod(out[j], reduce_from_4q(temp[j], qv), q);
   });
 }
 

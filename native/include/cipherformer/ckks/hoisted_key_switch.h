@@ -22,9 +22,10 @@
 // with probability about N / (2 q_j) per digit, so its NTTs are only computed when it is not. For t = j the digit is
 // the rotated c_1 limb itself (h_jj = 0 and q_j = 0 mod q_j): no correction.
 //
-// Cost (N coefficients, L data primes): decompose = L inverse NTTs + L^2 forward NTTs, once; each step = L (L + 1)
-// permuted multiply-accumulates of 2 key polynomials (plus one Shoup product for the h_jt correction per digit
-// coefficient) and one division by P (2 inverse + 2L forward NTTs). A single rotation costs decompose + one step.
+// Cost (N coefficients, L data primes): decompose = L inverse NTTs + L^2 forward NTTs (+ L + 1 NTTs of U), once; each
+// step = L (L + 1) permuted multiply-accumulates of 2 key polynomials and one division by P (2 inverse + 2L forward
+// NTTs). The h_jt correction (one Shoup product per digit coefficient) and the loads of the digits are shared by up to
+// 4 steps fused into one pass. A single rotation costs a decomposition plus one step.
 
 #include <cstddef>
 #include <cstdint>
@@ -60,16 +61,28 @@ struct HoistedDigits {
 HoistedDigits decompose_for_hoisting(const Context &context, size_t level, const uint64_t *target,
                                      util::ThreadPool &pool);
 
-/// Adds to c0 and c1 (NTT form, level + 1 limbs each) the key switch under `key` of sigma_g(target), where target is
-/// the polynomial `digits` was made from: exactly switch_key(context, level, perm_g(target), key, c0, c1) (SEAL's
-/// bits), without any NTT of the digits. galois_elt = 1 is the identity (plain key switching of target).
-/// Peak memory beyond digits: 2 (L + 1) N words of accumulators (in *scratch when given: reused by every step of a
-/// rotate_hoisted call, grown here if smaller), 16 KB of 128-bit sums per task, N words per mod-down task, and
-/// (L + 1) N words per digit with a non-empty Z_jg (usually none).
-/// @throws std::invalid_argument naming the value if galois_elt is even or >= 2N, or if the key does not have
-/// first_level + 1 key-level parts.
+/// One key switch of apply_hoisted_key_switches: the Galois element g (odd, < 2N; 1 is the identity), its key, and
+/// the outputs (NTT form, level + 1 limbs each) to add the result to.
+struct HoistedKeySwitch {
+  uint32_t galois_elt = 1;
+  const KSwitchKeys *key = nullptr;
+  uint64_t *c0 = nullptr;
+  uint64_t *c1 = nullptr;
+};
+
+/// For every step: adds to c0 and c1 the key switch under `key` of sigma_g(target), where target is the polynomial
+/// `digits` was made from, i.e. exactly switch_key(context, level, perm_g(target), key, c0, c1) (SEAL's bits),
+/// without any NTT of the digits. Up to 4 steps share each pass over the digits. The outputs of different steps must
+/// not overlap. All steps are checked before anything is written.
+/// Memory beyond digits: 2 N words per step for the special prime's rows, per task 32 KB of 128-bit sums and 2 KB,
+/// one N-word temporary per thread (kept), and (L + 1) N words per digit with a non-empty Z_jg (usually none).
+/// @throws std::invalid_argument naming the value if a Galois element is even or >= 2N, a key is null or does not
+/// have first_level + 1 key-level parts.
+void apply_hoisted_key_switches(const Context &context, const HoistedDigits &digits,
+                                const std::vector<HoistedKeySwitch> &steps, util::ThreadPool &pool);
+
+/// apply_hoisted_key_switches with one step.
 void apply_hoisted_key_switch(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,
-                              const KSwitchKeys &key, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool,
-                              util::WordBuffer *scratch = nullptr);
+                              const KSwitchKeys &key, uint64_t *c0, uint64_t *c1, util::ThreadPool &pool);
 
 }  // namespace cf::ckks

@@ -37,4 +37,12 @@ void check_key_switch_level(const Context &context, size_t level);
 void mod_down_and_add(const Context &context, size_t data_primes, uint64_t *acc, uint64_t *c0, uint64_t *c1,
                       util::ThreadPool &pool);
 
+/// The part of mod_down_and_add that needs the special prime: p0, p1 hold acc_0 mod P and acc_1 mod P (NTT form, N
+/// words each; overwritten). Subtracts NTT_i((((INTT_P(p_c) + floor(P/2)) mod P) - floor(P/2)) mod q_i) * P^-1 from
+/// limb i of c0 (c = 0) and c1 (c = 1). Together with adding acc_c,i * P^-1 mod q_i to limb i of c_c (before or
+/// after: the sum is exact modular arithmetic, so the bits equal mod_down_and_add's) this is the rounded division by
+/// P; a caller can add that part while the products are still in cache and keep only the special prime's rows.
+void subtract_special_prime_part(const Context &context, size_t data_primes, uint64_t *p0, uint64_t *p1, uint64_t *c0,
+                                 uint64_t *c1, util::ThreadPool &pool);
+
 }  // namespace cf::ckks
