@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.cipherformer.he.io.ComprMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,27 @@ class EvaluatorTest {
     IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class, () -> f.evaluator.rotateHoisted(cx, new int[] {1, 3}, f.galoisKeys));
     assertTrue(e.getMessage().contains("27") || e.getMessage().contains("3"), e.getMessage());
+  }
+
+  @Test
+  void hoistedRotationsEqualSingleRotationsByteForByte() {
+    // Hoisting shares one decomposition of c_1 between the steps; each result must still be exactly the ciphertext
+    // rotateVector makes (SEAL's bits), for left and right steps, step 0 (a copy), repeated steps, more steps than
+    // the native kernel fuses into one pass (4), and below the top level.
+    int[] steps = {1, -1, 4, 0, 7, 1, -1};
+    try (Ciphertext low = f.evaluator.modSwitchToNext(cx)) {
+      for (Ciphertext source : new Ciphertext[] {cx, low}) {
+        Ciphertext[] hoisted = f.evaluator.rotateHoisted(source, steps, f.galoisKeys);
+        assertEquals(steps.length, hoisted.length);
+        for (int i = 0; i < steps.length; i++) {
+          try (Ciphertext h = hoisted[i];
+              Ciphertext single = f.evaluator.rotateVector(source, steps[i], f.galoisKeys)) {
+            assertArrayEquals(single.save(ComprMode.NONE), h.save(ComprMode.NONE),
+                "rotateHoisted step " + steps[i] + " (index " + i + ") equals rotateVector byte for byte");
+          }
+        }
+      }
+    }
   }
 
   @Test
