@@ -363,7 +363,7 @@ void test_hoisted_key_switch(Fixture &f) {
             CF_EXPECT(digits.zero_coefficients[j].size() >= f.n / 5, "zero coefficients of digit %zu found", j);
           }
         }
-        // All elements at once (more than the 4 fused steps: two groups), each into its own outputs.
+        // All elements in one call (the special prime's rows are reused from step to step), each into its own outputs.
         std::vector<std::vector<uint64_t>> fused_out(2 * elts.size());
         std::vector<std::vector<uint64_t>> expected_out(2 * elts.size());
         std::vector<HoistedKeySwitch> fused;
@@ -413,7 +413,7 @@ void test_hoisted_key_switch(Fixture &f) {
           }
         }
         apply_hoisted_key_switches(*f.ctx, digits, fused, pool);
-        CF_EXPECT(fused_out == expected_out, "fused hoisted steps equal switch_key: level %zu, kind %d, %zu threads",
+        CF_EXPECT(fused_out == expected_out, "hoisted steps in one call equal switch_key: level %zu, kind %d, %zu threads",
                   level, kind, threads);
       }
     }
@@ -434,6 +434,9 @@ void test_hoisted_key_switch(Fixture &f) {
     apply_hoisted_key_switch(*f.ctx, digits, static_cast<uint32_t>(2 * f.n + 1), f.rk.data[0], buf.data(),
                              buf.data(), pool);
   }, std::to_string(2 * f.n + 1).c_str());
+  expect_throws<std::invalid_argument>("empty digits", [&] {
+    apply_hoisted_key_switch(*f.ctx, HoistedDigits{}, 3, f.rk.data[0], buf.data(), buf.data(), pool);
+  }, "hoisted digits do not match level 0");
   expect_throws<std::invalid_argument>("null key", [&] {
     apply_hoisted_key_switches(*f.ctx, digits, {HoistedKeySwitch{3, nullptr, buf.data(), buf.data()}}, pool);
   }, "null");

@@ -14,16 +14,15 @@ namespace {
 
 using util::uint128_t;
 
-// Coefficients per inner block: the block's 128-bit sums (2 x 256 x 16 bytes per step, 32 KB for 4 fused steps) stay
-// in L1/L2 while the digits and key rows stream past. The NTT-form Galois permutation maps every aligned block of 2^k
+// Tasks per key prime: each task owns a chunk of N / 4 coefficients under one key prime, so (L + 1) * 4 tasks balance
+// two threads better than L + 1 (9 primes at N = 16384). Per task the digits are streamed one after the other over
+// the whole chunk (digit-major, as switch_key does): at any time only a few streams are live (one digit, two key
+// rows, NTT_t(U), the 128-bit sums of the chunk: 2 x N/4 x 16 bytes = 256 KB at N = 32768, in L2), which the hardware
+// prefetchers follow. (A block-major order with all digits and up to 4 fused steps per block was measured 1.5x slower
+// at N = 32768: 45-135 concurrent page streams.) The NTT-form Galois permutation maps every aligned block of 2^k
 // indices onto an aligned block (the low bits of i * g mod 2N depend only on the low bits of i, and both ends are
-// bit-reversed), so the gathered words of a block are a contiguous 2 KB of the digit as well.
-constexpr size_t kBlock = 256;
-// Tasks per key prime: (L + 1) * 4 tasks balance two threads better than L + 1 (9 primes at N = 16384).
+// bit-reversed), so a chunk gathers from one contiguous quarter of each digit.
 constexpr size_t kChunksPerPrime = 4;
-// Steps whose products share one pass over the digits: each block of a digit (and its h_jt correction) is loaded and
-// computed once for all of them. More steps would push the sums out of L2.
-constexpr size_t kFusedSteps = 4;
 
 size_t key_prime_index(const Context &context, size_t t, size_t data_prime_count) {
   return t < data_prime_count ? t : context.key_level();
@@ -38,23 +37,22 @@ uint64_t half_of(uint64_t q_j, const util::Modulus &m) {
 // How a digit's permuted words become SEAL's digit (see hoisted_key_switch.h).
 enum class DigitFix {
   kNone,         // t = j: the rotated c_1 limb itself
-  kShift,        // + h_jt * NTT_t(U) (precomputed for the block: shift[b])
+  kShift,        // + h_jt * NTT_t(U)
   kShiftAndZero  // + h_jt * NTT_t(U) - (q_j mod m_t) * NTT_t(Z_jg)
 };
 
-// sums[0..B) (+)= v_i * k0[i], sums[B..2B) (+)= v_i * k1[i] for i = begin + b, b in [0, B), v = SEAL's digit. Digit
-// words are fully reduced, so each product is < 2^122 and at most 63 digits fit in 128 bits.
+// sum0[i] (+)= v_i * k0[i], sum1[i] (+)= v_i * k1[i] for i in [begin, end) (sums indexed from begin), v = SEAL's
+// digit. Digit words are fully reduced, so each product is < 2^122 and at most 63 digits fit in 128 bits.
 template <DigitFix fix, bool first>
-void accumulate_block(const uint64_t *digit, const uint32_t *perm, const uint64_t *k0, const uint64_t *k1,
-                      const uint64_t *shift, const uint64_t *zero_fix, const util::MulOperand &q_j,
-                      const util::Modulus &q, size_t begin, uint128_t *sums) {
-  uint128_t *sum0 = sums;
-  uint128_t *sum1 = sums + kBlock;
-  for (size_t b = 0; b < kBlock; ++b) {
-    const size_t i = begin + b;
+void accumulate_range(const uint64_t *digit, const uint32_t *perm, const uint64_t *k0, const uint64_t *k1,
+                      const uint64_t *all_ones, const util::MulOperand &h, const uint64_t *zero_fix,
+                      const util::MulOperand &q_j, const util::Modulus &q, size_t begin, size_t end, uint128_t *sum0,
+                      uint128_t *sum1) {
+  for (size_t i = begin; i < end; ++i) {
     uint64_t v = digit[perm[i]];
-    if constexpr (fix != DigitFix::kNone) v = util::add_mod(v, shift[b], q);
+    if constexpr (fix != DigitFix::kNone) v = util::add_mod(v, util::multiply_mod(all_ones[i], h, q), q);
     if constexpr (fix == DigitFix::kShiftAndZero) v = util::sub_mod(v, util::multiply_mod(zero_fix[i], q_j, q), q);
+    const size_t b = i - begin;
     if constexpr (first) {
       sum0[b] = static_cast<uint128_t>(v) * k0[i];
       sum1[b] = static_cast<uint128_t>(v) * k1[i];
@@ -67,17 +65,21 @@ void accumulate_block(const uint64_t *digit, const uint32_t *perm, const uint64_
 
 template <bool first>
 void accumulate_digit(DigitFix fix, const uint64_t *digit, const uint32_t *perm, const uint64_t *k0,
-                      const uint64_t *k1, const uint64_t *shift, const uint64_t *zero_fix,
-                      const util::MulOperand &q_j, const util::Modulus &q, size_t begin, uint128_t *sums) {
+                      const uint64_t *k1, const uint64_t *all_ones, const util::MulOperand &h,
+                      const uint64_t *zero_fix, const util::MulOperand &q_j, const util::Modulus &q, size_t begin,
+                      size_t end, uint128_t *sum0, uint128_t *sum1) {
   switch (fix) {
     case DigitFix::kNone:
-      accumulate_block<DigitFix::kNone, first>(digit, perm, k0, k1, shift, zero_fix, q_j, q, begin, sums);
+      accumulate_range<DigitFix::kNone, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, end, sum0,
+                                               sum1);
       break;
     case DigitFix::kShift:
-      accumulate_block<DigitFix::kShift, first>(digit, perm, k0, k1, shift, zero_fix, q_j, q, begin, sums);
+      accumulate_range<DigitFix::kShift, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, end, sum0,
+                                                sum1);
       break;
     case DigitFix::kShiftAndZero:
-      accumulate_block<DigitFix::kShiftAndZero, first>(digit, perm, k0, k1, shift, zero_fix, q_j, q, begin, sums);
+      accumulate_range<DigitFix::kShiftAndZero, first>(digit, perm, k0, k1, all_ones, h, zero_fix, q_j, q, begin, end,
+                                                       sum0, sum1);
       break;
   }
 }
@@ -119,91 +121,70 @@ ZeroFixes zero_fixes(const Context &context, const HoistedDigits &digits, uint32
   return fixes;
 }
 
-// Up to kFusedSteps steps in one pass over the digits. Per (key prime t, chunk of coefficients) task and block: for
-// each digit, the h_jt correction once, then each step's permuted products. The products under a data prime q_t are
-// finished at once (acc * P^-1 added to the output limb t while in cache); only the special prime's two rows per step
-// are kept, for subtract_special_prime_part.
-void apply_fused(const Context &context, const HoistedDigits &digits, const HoistedKeySwitch *steps, size_t count,
-                 util::ThreadPool &pool) {
+// One step. Per (key prime t, chunk of coefficients) task: every digit's permuted, corrected products accumulated
+// over the chunk; the products under a data prime q_t are finished at once (acc * P^-1 added to the output limb t while
+// in cache), and only the special prime's two rows are kept, for subtract_special_prime_part.
+void apply_step(const Context &context, const HoistedDigits &digits, const HoistedKeySwitch &step,
+                uint64_t *special_rows, util::ThreadPool &pool) {
   const size_t n = context.poly_degree();
   const size_t data_primes = digits.level + 1;
   const size_t key_primes = data_primes + 1;
-  const size_t special = context.key_level();
-  const auto &inv_p = context.level(special).inv_last_mod();
-  std::vector<const uint32_t *> perms(count);
-  std::vector<ZeroFixes> fixes;
-  fixes.reserve(count);
-  for (size_t s = 0; s < count; ++s) {
-    perms[s] = context.galois_permutation(steps[s].galois_elt).data();
-    fixes.push_back(zero_fixes(context, digits, steps[s].galois_elt, pool));
-  }
-  util::WordBuffer special_rows(count * 2 * n);
+  const auto &inv_p = context.level(context.key_level()).inv_last_mod();
+  const uint32_t *perm = context.galois_permutation(step.galois_elt).data();
+  const ZeroFixes fixes = zero_fixes(context, digits, step.galois_elt, pool);
+  const KSwitchKeys &key = *step.key;
 
-  const size_t chunk = n / kChunksPerPrime;  // N >= 4096: a multiple of kBlock
+  const size_t chunk = n / kChunksPerPrime;
   pool.parallel_for(key_primes * kChunksPerPrime, [&](size_t task) {
     const size_t t = task / kChunksPerPrime;
-    const size_t chunk_begin = (task % kChunksPerPrime) * chunk;
+    const size_t begin = (task % kChunksPerPrime) * chunk;
+    const size_t end = begin + chunk;
     const size_t prime = key_prime_index(context, t, data_primes);
     const util::Modulus &q = context.key_moduli()[prime];
     const uint64_t *all_ones = digits.all_ones.get() + t * n;
-    std::vector<util::MulOperand> h(data_primes);
-    std::vector<util::MulOperand> q_j(data_primes);
+    // Kept per thread for reuse: a fresh 128-256 KB buffer per task would cost page faults every step.
+    thread_local std::vector<uint128_t> sums;
+    if (sums.size() < 2 * chunk) sums.resize(2 * chunk);
+    uint128_t *sum0 = sums.data();
+    uint128_t *sum1 = sums.data() + chunk;
     for (size_t j = 0; j < data_primes; ++j) {
-      if (j == t) continue;
-      h[j].set(half_of(context.key_moduli()[j].value(), q), q);
-      q_j[j].set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
-    }
-    std::unique_ptr<uint128_t[]> sums(new uint128_t[count * 2 * kBlock]);
-    std::unique_ptr<uint64_t[]> shift(new uint64_t[kBlock]);
-    for (size_t begin = chunk_begin; begin < chunk_begin + chunk; begin += kBlock) {
-      for (size_t j = 0; j < data_primes; ++j) {
-        if (j != t) {
-          for (size_t b = 0; b < kBlock; ++b) shift[b] = util::multiply_mod(all_ones[begin + b], h[j], q);
-        }
-        const uint64_t *digit = digits.digit(j, t, n);
-        for (size_t s = 0; s < count; ++s) {
-          const uint64_t *z = nullptr;
-          DigitFix fix = DigitFix::kNone;
-          if (j != t) {
-            fix = DigitFix::kShift;
-            if (fixes[s].index[j] != SIZE_MAX) {
-              fix = DigitFix::kShiftAndZero;
-              z = fixes[s].data.get() + (fixes[s].index[j] * key_primes + t) * n;
-            }
-          }
-          const KSwitchKeys &key = *steps[s].key;
-          const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
-          const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
-          uint128_t *step_sums = sums.get() + s * 2 * kBlock;
-          if (j == 0) {
-            accumulate_digit<true>(fix, digit, perms[s], k0, k1, shift.get(), z, q_j[j], q, begin, step_sums);
-          } else {
-            accumulate_digit<false>(fix, digit, perms[s], k0, k1, shift.get(), z, q_j[j], q, begin, step_sums);
-          }
+      util::MulOperand h;
+      util::MulOperand q_j;
+      const uint64_t *z = nullptr;
+      DigitFix fix = DigitFix::kNone;
+      if (j != t) {
+        h.set(half_of(context.key_moduli()[j].value(), q), q);
+        fix = DigitFix::kShift;
+        if (fixes.index[j] != SIZE_MAX) {
+          fix = DigitFix::kShiftAndZero;
+          q_j.set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
+          z = fixes.data.get() + (fixes.index[j] * key_primes + t) * n;
         }
       }
-      for (size_t s = 0; s < count; ++s) {
-        const uint128_t *step_sums = sums.get() + s * 2 * kBlock;
-        for (size_t c = 0; c < 2; ++c) {
-          const uint128_t *sum = step_sums + c * kBlock;
-          if (t == data_primes) {
-            uint64_t *row = special_rows.get() + (s * 2 + c) * n + begin;
-            for (size_t b = 0; b < kBlock; ++b) row[b] = util::barrett_reduce_128(sum[b], q);
-          } else {
-            uint64_t *out = (c == 0 ? steps[s].c0 : steps[s].c1) + t * n + begin;
-            for (size_t b = 0; b < kBlock; ++b) {
-              out[b] = util::add_mod(out[b], util::multiply_mod(util::barrett_reduce_128(sum[b], q), inv_p[t], q), q);
-            }
-          }
+      const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
+      const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
+      if (j == 0) {
+        accumulate_digit<true>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h, z, q_j, q, begin, end, sum0,
+                               sum1);
+      } else {
+        accumulate_digit<false>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h, z, q_j, q, begin, end, sum0,
+                                sum1);
+      }
+    }
+    for (size_t c = 0; c < 2; ++c) {
+      const uint128_t *sum = c == 0 ? sum0 : sum1;
+      if (t == data_primes) {
+        uint64_t *row = special_rows + c * n + begin;
+        for (size_t b = 0; b < chunk; ++b) row[b] = util::barrett_reduce_128(sum[b], q);
+      } else {
+        uint64_t *out = (c == 0 ? step.c0 : step.c1) + t * n + begin;
+        for (size_t b = 0; b < chunk; ++b) {
+          out[b] = util::add_mod(out[b], util::multiply_mod(util::barrett_reduce_128(sum[b], q), inv_p[t], q), q);
         }
       }
     }
   });
-
-  for (size_t s = 0; s < count; ++s) {
-    uint64_t *p0 = special_rows.get() + s * 2 * n;
-    subtract_special_prime_part(context, data_primes, p0, p0 + n, steps[s].c0, steps[s].c1, pool);
-  }
+  subtract_special_prime_part(context, data_primes, special_rows, special_rows + n, step.c0, step.c1, pool);
 }
 
 }  // namespace
@@ -269,6 +250,12 @@ void apply_hoisted_key_switches(const Context &context, const HoistedDigits &dig
                                 const std::vector<HoistedKeySwitch> &steps, util::ThreadPool &pool) {
   const size_t n = context.poly_degree();
   check_key_switch_level(context, digits.level);
+  const size_t data_primes = digits.level + 1;
+  if (digits.data.size() != data_primes * (data_primes + 1) * n || digits.all_ones.size() != (data_primes + 1) * n ||
+      digits.zero_coefficients.size() != data_primes) {
+    throw std::invalid_argument("hoisted digits do not match level " + std::to_string(digits.level) +
+                                " (not made by decompose_for_hoisting?)");
+  }
   for (const HoistedKeySwitch &step : steps) {
     if ((step.galois_elt & 1) == 0 || step.galois_elt >= 2 * n) {
       throw std::invalid_argument("Galois element " + std::to_string(step.galois_elt) + " is not odd and below 2N = " +
@@ -277,9 +264,8 @@ void apply_hoisted_key_switches(const Context &context, const HoistedDigits &dig
     if (step.key == nullptr) throw std::invalid_argument("key-switching key is null");
     check_kswitch_keys(context, *step.key, "key-switching key");
   }
-  for (size_t begin = 0; begin < steps.size(); begin += kFusedSteps) {
-    apply_fused(context, digits, steps.data() + begin, std::min(kFusedSteps, steps.size() - begin), pool);
-  }
+  util::WordBuffer special_rows(2 * n);  // the special prime's rows of one step, reused by the next
+  for (const HoistedKeySwitch &step : steps) apply_step(context, digits, step, special_rows.get(), pool);
 }
 
 void apply_hoisted_key_switch(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,

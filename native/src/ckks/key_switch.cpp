@@ -8,6 +8,7 @@
 
 #include "cipherformer/ckks/validation.h"
 #include "cipherformer/util/poly_arith.h"
+#include "cipherformer/util/word_buffer.h"
 
 namespace cf::ckks {
 namespace {
@@ -131,31 +132,36 @@ void switch_key(const Context &context, size_t level, const uint64_t *target, co
   const size_t key_primes = data_primes + 1;
 
   // Coefficient form of every digit, once (L inverse NTTs). Buffers below are fully overwritten: no zero-fill.
-  std::unique_ptr<uint64_t[]> coeffs(new uint64_t[data_primes * n]);
+  // WordBuffer: huge pages where large (first touch of fresh 4 KiB pages costs ~20 us each on the project's VMs).
+  util::WordBuffer coeffs(data_primes * n);
   pool.parallel_for(data_primes, [&](size_t j) {
     std::copy(target + j * n, target + (j + 1) * n, coeffs.get() + j * n);
     context.ntt_tables(j).inverse(coeffs.get() + j * n);
   });
 
   // acc[c][t] = sum_j digit_j * K_j,c under key prime t. Each task owns prime t: its root table, its two 128-bit
-  // accumulator rows and one digit buffer stay in cache while the L digits stream through, instead of the L x (L + 1)
-  // digit array of decompose_for_key_switch being written and read back (63 MB at N = 32768). The residues are the
-  // same exact modular sums as apply_key_switch's, so the result is bit-identical.
-  std::unique_ptr<uint64_t[]> acc(new uint64_t[2 * key_primes * n]);
+  // accumulator rows and one digit buffer stay in cache while the L digits stream through, instead of an L x (L + 1)
+  // digit array being written and read back (63 MB at N = 32768; only hoisting keeps one, to share it).
+  util::WordBuffer acc(2 * key_primes * n);
   pool.parallel_for(key_primes, [&](size_t t) {
     const size_t prime = key_prime_index(context, t, data_primes);
     const util::NttTables &ntt = context.ntt_tables(prime);
     const util::Modulus &q = ntt.modulus();
     // Products are < 2^120 (primes <= 60 bits) and there are at most 63 digits, so 128-bit sums cannot overflow.
-    std::unique_ptr<uint128_t[]> sum0(new uint128_t[n]);
-    std::unique_ptr<uint128_t[]> sum1(new uint128_t[n]);
-    std::unique_ptr<uint64_t[]> digit(new uint64_t[n]);
+    // Per-thread buffers kept for reuse (fresh ones per task would cost page faults on every call).
+    thread_local std::vector<uint128_t> sums;
+    thread_local std::vector<uint64_t> digit_buffer;
+    if (sums.size() < 2 * n) sums.resize(2 * n);
+    if (digit_buffer.size() < n) digit_buffer.resize(n);
+    uint128_t *sum0 = sums.data();
+    uint128_t *sum1 = sums.data() + n;
+    uint64_t *digit = digit_buffer.data();
     for (size_t j = 0; j < data_primes; ++j) {
       const uint64_t *d = target + j * n;  // the digit under its own prime is the target limb itself (NTT form)
       if (t != j) {
-        util::modulo_poly(coeffs.get() + j * n, n, q, digit.get());
-        ntt.forward(digit.get());
-        d = digit.get();
+        util::modulo_poly(coeffs.get() + j * n, n, q, digit);
+        ntt.forward(digit);
+        d = digit;
       }
       const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
       const uint64_t *k1 = key.data[j].data.limb(1, prime, n);

@@ -23,9 +23,9 @@
 // the rotated c_1 limb itself (h_jj = 0 and q_j = 0 mod q_j): no correction.
 //
 // Cost (N coefficients, L data primes): decompose = L inverse NTTs + L^2 forward NTTs (+ L + 1 NTTs of U), once; each
-// step = L (L + 1) permuted multiply-accumulates of 2 key polynomials and one division by P (2 inverse + 2L forward
-// NTTs). The h_jt correction (one Shoup product per digit coefficient) and the loads of the digits are shared by up to
-// 4 steps fused into one pass. A single rotation costs a decomposition plus one step.
+// step = L (L + 1) permuted multiply-accumulates of 2 key polynomials (plus one Shoup product per coefficient for the
+// h_jt correction, no NTT) and one division by P (2 inverse + 2L forward NTTs). A single rotation costs a decomposition
+// plus one step; k hoisted rotations cost one decomposition plus k steps.
 
 #include <cstddef>
 #include <cstdint>
@@ -72,12 +72,13 @@ struct HoistedKeySwitch {
 
 /// For every step: adds to c0 and c1 the key switch under `key` of sigma_g(target), where target is the polynomial
 /// `digits` was made from, i.e. exactly switch_key(context, level, perm_g(target), key, c0, c1) (SEAL's bits),
-/// without any NTT of the digits. Up to 4 steps share each pass over the digits. The outputs of different steps must
-/// not overlap. All steps are checked before anything is written.
-/// Memory beyond digits: 2 N words per step for the special prime's rows, per task 32 KB of 128-bit sums and 2 KB,
-/// one N-word temporary per thread (kept), and (L + 1) N words per digit with a non-empty Z_jg (usually none).
-/// @throws std::invalid_argument naming the value if a Galois element is even or >= 2N, a key is null or does not
-/// have first_level + 1 key-level parts.
+/// without any NTT of the digits. Steps run one after the other, each parallel over (key prime, quarter of the
+/// coefficients) on pool. The outputs of different steps must not overlap. All steps are checked before anything is
+/// written. Memory beyond digits: 2 N words for the special prime's rows (reused by every step), per thread the 128-bit
+/// sums of one quarter (N / 2 x 16 bytes) and one N-word temporary (both kept for reuse), and (L + 1) N words per
+/// digit with a non-empty Z_jg (usually none).
+/// @throws std::invalid_argument naming the value if digits are not a decomposition at their level, a Galois element
+/// is even or >= 2N, a key is null or does not have first_level + 1 key-level parts.
 void apply_hoisted_key_switches(const Context &context, const HoistedDigits &digits,
                                 const std::vector<HoistedKeySwitch> &steps, util::ThreadPool &pool);
 

@@ -169,8 +169,8 @@ class EvaluatorTest {
   @Test
   void hoistedRotationsEqualSingleRotationsByteForByte() {
     // Hoisting shares one decomposition of c_1 between the steps; each result must still be exactly the ciphertext
-    // rotateVector makes (SEAL's bits), for left and right steps, step 0 (a copy), repeated steps, more steps than
-    // the native kernel fuses into one pass (4), and below the top level.
+    // rotateVector makes (SEAL's bits), for left and right steps, step 0 (a copy), repeated steps and below the top
+    // level.
     int[] steps = {1, -1, 4, 0, 7, 1, -1};
     try (Ciphertext low = f.evaluator.modSwitchToNext(cx)) {
       for (Ciphertext source : new Ciphertext[] {cx, low}) {
