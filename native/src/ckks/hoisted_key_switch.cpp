@@ -19,7 +19,7 @@ using util::uint128_t;
 // the whole chunk (digit-major, as switch_key does): at any time only a few streams are live (one digit, two key
 // rows, NTT_t(U), the 128-bit sums of the chunk: 2 x N/4 x 16 bytes = 256 KB at N = 32768, in L2), which the hardware
 // prefetchers follow. (A block-major order with all digits and up to 4 fused steps per block was measured 1.5x slower
-// at N = 32768: 45-135 concurrent page streams.) The NTT-form Galois permutation maps every aligned block of 2^k
+// at N = 32768: 45-135 concurrent page streams. Two steps per pass, digit-major, are kept: see apply_steps.) The NTT-form Galois permutation maps every aligned block of 2^k
 // indices onto an aligned block (the low bits of i * g mod 2N depend only on the low bits of i, and both ends are
 // bit-reversed), so a chunk gathers from one contiguous quarter of each digit.
 constexpr size_t kChunksPerPrime = 4;
@@ -84,6 +84,36 @@ void accumulate_digit(DigitFix fix, const uint64_t *digit, const uint32_t *perm,
   }
 }
 
+// Two steps at once (no Z_jg in either): the digit's words and the h_jt correction are loaded and computed once for
+// both permutations. sums: a0, a1 for step a, b0, b1 for step b, indexed from begin.
+template <bool shift, bool first>
+void accumulate_pair(const uint64_t *digit, const uint32_t *perm_a, const uint32_t *perm_b, const uint64_t *ka0,
+                     const uint64_t *ka1, const uint64_t *kb0, const uint64_t *kb1, const uint64_t *all_ones,
+                     const util::MulOperand &h, const util::Modulus &q, size_t begin, size_t end, uint128_t *a0,
+                     uint128_t *a1, uint128_t *b0, uint128_t *b1) {
+  for (size_t i = begin; i < end; ++i) {
+    uint64_t va = digit[perm_a[i]];
+    uint64_t vb = digit[perm_b[i]];
+    if constexpr (shift) {
+      const uint64_t c = util::multiply_mod(all_ones[i], h, q);
+      va = util::add_mod(va, c, q);
+      vb = util::add_mod(vb, c, q);
+    }
+    const size_t x = i - begin;
+    if constexpr (first) {
+      a0[x] = static_cast<uint128_t>(va) * ka0[i];
+      a1[x] = static_cast<uint128_t>(va) * ka1[i];
+      b0[x] = static_cast<uint128_t>(vb) * kb0[i];
+      b1[x] = static_cast<uint128_t>(vb) * kb1[i];
+    } else {
+      a0[x] += static_cast<uint128_t>(va) * ka0[i];
+      a1[x] += static_cast<uint128_t>(va) * ka1[i];
+      b0[x] += static_cast<uint128_t>(vb) * kb0[i];
+      b1[x] += static_cast<uint128_t>(vb) * kb1[i];
+    }
+  }
+}
+
 // NTT_t(Z_jg) for the digits j of one step with a non-empty Z_jg (usually none): index[j] is the digit's slot in
 // data ((L + 1) polynomials per slot) or SIZE_MAX.
 struct ZeroFixes {
@@ -121,70 +151,109 @@ ZeroFixes zero_fixes(const Context &context, const HoistedDigits &digits, uint32
   return fixes;
 }
 
-// One step. Per (key prime t, chunk of coefficients) task: every digit's permuted, corrected products accumulated
-// over the chunk; the products under a data prime q_t are finished at once (acc * P^-1 added to the output limb t while
-// in cache), and only the special prime's two rows are kept, for subtract_special_prime_part.
-void apply_step(const Context &context, const HoistedDigits &digits, const HoistedKeySwitch &step,
-                uint64_t *special_rows, util::ThreadPool &pool) {
+// One or two steps (count). Per (key prime t, chunk of coefficients) task: every digit's permuted, corrected products
+// accumulated over the chunk (for two steps in one pass over the digit, sharing its loads and the h_jt correction);
+// the products under a data prime q_t are finished at once (acc * P^-1 added to the output limb t while in cache),
+// and only the special prime's two rows per step are kept, for subtract_special_prime_part.
+void apply_steps(const Context &context, const HoistedDigits &digits, const HoistedKeySwitch *steps, size_t count,
+                 uint64_t *special_rows, util::ThreadPool &pool) {
   const size_t n = context.poly_degree();
   const size_t data_primes = digits.level + 1;
   const size_t key_primes = data_primes + 1;
   const auto &inv_p = context.level(context.key_level()).inv_last_mod();
-  const uint32_t *perm = context.galois_permutation(step.galois_elt).data();
-  const ZeroFixes fixes = zero_fixes(context, digits, step.galois_elt, pool);
-  const KSwitchKeys &key = *step.key;
+  const uint32_t *perms[2] = {nullptr, nullptr};
+  std::vector<ZeroFixes> fixes;
+  for (size_t s = 0; s < count; ++s) {
+    perms[s] = context.galois_permutation(steps[s].galois_elt).data();
+    fixes.push_back(zero_fixes(context, digits, steps[s].galois_elt, pool));
+  }
 
-  const size_t chunk = n / kChunksPerPrime;
-  pool.parallel_for(key_primes * kChunksPerPrime, [&](size_t task) {
-    const size_t t = task / kChunksPerPrime;
-    const size_t begin = (task % kChunksPerPrime) * chunk;
+  // Same sum memory per task for one or two steps: chunks of N / 4 or N / 8 coefficients.
+  const size_t chunks_per_prime = kChunksPerPrime * count;
+  const size_t chunk = n / chunks_per_prime;
+  pool.parallel_for(key_primes * chunks_per_prime, [&](size_t task) {
+    const size_t t = task / chunks_per_prime;
+    const size_t begin = (task % chunks_per_prime) * chunk;
     const size_t end = begin + chunk;
     const size_t prime = key_prime_index(context, t, data_primes);
     const util::Modulus &q = context.key_moduli()[prime];
     const uint64_t *all_ones = digits.all_ones.get() + t * n;
     // Kept per thread for reuse: a fresh 128-256 KB buffer per task would cost page faults every step.
     thread_local std::vector<uint128_t> sums;
-    if (sums.size() < 2 * chunk) sums.resize(2 * chunk);
-    uint128_t *sum0 = sums.data();
-    uint128_t *sum1 = sums.data() + chunk;
+    if (sums.size() < 2 * count * chunk) sums.resize(2 * count * chunk);
+    const auto sum = [&](size_t s, size_t c) { return sums.data() + (2 * s + c) * chunk; };
     for (size_t j = 0; j < data_primes; ++j) {
       util::MulOperand h;
       util::MulOperand q_j;
-      const uint64_t *z = nullptr;
-      DigitFix fix = DigitFix::kNone;
       if (j != t) {
         h.set(half_of(context.key_moduli()[j].value(), q), q);
-        fix = DigitFix::kShift;
-        if (fixes.index[j] != SIZE_MAX) {
-          fix = DigitFix::kShiftAndZero;
-          q_j.set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
-          z = fixes.data.get() + (fixes.index[j] * key_primes + t) * n;
+        q_j.set(util::barrett_reduce_64(context.key_moduli()[j].value(), q), q);
+      }
+      const uint64_t *digit = digits.digit(j, t, n);
+      const bool first = j == 0;
+      if (count == 2 && (j == t || (fixes[0].index[j] == SIZE_MAX && fixes[1].index[j] == SIZE_MAX))) {
+        const uint64_t *ka0 = steps[0].key->data[j].data.limb(0, prime, n);
+        const uint64_t *ka1 = steps[0].key->data[j].data.limb(1, prime, n);
+        const uint64_t *kb0 = steps[1].key->data[j].data.limb(0, prime, n);
+        const uint64_t *kb1 = steps[1].key->data[j].data.limb(1, prime, n);
+        uint128_t *a0 = sum(0, 0), *a1 = sum(0, 1), *b0 = sum(1, 0), *b1 = sum(1, 1);
+        if (j == t) {
+          if (first) {
+            accumulate_pair<false, true>(digit, perms[0], perms[1], ka0, ka1, kb0, kb1, all_ones, h, q, begin, end,
+                                         a0, a1, b0, b1);
+          } else {
+            accumulate_pair<false, false>(digit, perms[0], perms[1], ka0, ka1, kb0, kb1, all_ones, h, q, begin, end,
+                                          a0, a1, b0, b1);
+          }
+        } else if (first) {
+          accumulate_pair<true, true>(digit, perms[0], perms[1], ka0, ka1, kb0, kb1, all_ones, h, q, begin, end, a0,
+                                      a1, b0, b1);
+        } else {
+          accumulate_pair<true, false>(digit, perms[0], perms[1], ka0, ka1, kb0, kb1, all_ones, h, q, begin, end, a0,
+                                       a1, b0, b1);
+        }
+        continue;
+      }
+      for (size_t s = 0; s < count; ++s) {
+        const uint64_t *z = nullptr;
+        DigitFix fix = DigitFix::kNone;
+        if (j != t) {
+          fix = DigitFix::kShift;
+          if (fixes[s].index[j] != SIZE_MAX) {
+            fix = DigitFix::kShiftAndZero;
+            z = fixes[s].data.get() + (fixes[s].index[j] * key_primes + t) * n;
+          }
+        }
+        const uint64_t *k0 = steps[s].key->data[j].data.limb(0, prime, n);
+        const uint64_t *k1 = steps[s].key->data[j].data.limb(1, prime, n);
+        if (first) {
+          accumulate_digit<true>(fix, digit, perms[s], k0, k1, all_ones, h, z, q_j, q, begin, end, sum(s, 0),
+                                 sum(s, 1));
+        } else {
+          accumulate_digit<false>(fix, digit, perms[s], k0, k1, all_ones, h, z, q_j, q, begin, end, sum(s, 0),
+                                  sum(s, 1));
         }
       }
-      const uint64_t *k0 = key.data[j].data.limb(0, prime, n);
-      const uint64_t *k1 = key.data[j].data.limb(1, prime, n);
-      if (j == 0) {
-        accumulate_digit<true>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h, z, q_j, q, begin, end, sum0,
-                               sum1);
-      } else {
-        accumulate_digit<false>(fix, digits.digit(j, t, n), perm, k0, k1, all_ones, h, z, q_j, q, begin, end, sum0,
-                                sum1);
-      }
     }
-    for (size_t c = 0; c < 2; ++c) {
-      const uint128_t *sum = c == 0 ? sum0 : sum1;
-      if (t == data_primes) {
-        uint64_t *row = special_rows + c * n + begin;
-        for (size_t b = 0; b < chunk; ++b) row[b] = util::barrett_reduce_128(sum[b], q);
-      } else {
-        uint64_t *out = (c == 0 ? step.c0 : step.c1) + t * n + begin;
-        for (size_t b = 0; b < chunk; ++b) {
-          out[b] = util::add_mod(out[b], util::multiply_mod(util::barrett_reduce_128(sum[b], q), inv_p[t], q), q);
+    for (size_t s = 0; s < count; ++s) {
+      for (size_t c = 0; c < 2; ++c) {
+        const uint128_t *acc = sum(s, c);
+        if (t == data_primes) {
+          uint64_t *row = special_rows + (2 * s + c) * n + begin;
+          for (size_t b = 0; b < chunk; ++b) row[b] = util::barrett_reduce_128(acc[b], q);
+        } else {
+          uint64_t *out = (c == 0 ? steps[s].c0 : steps[s].c1) + t * n + begin;
+          for (size_t b = 0; b < chunk; ++b) {
+            out[b] = util::add_mod(out[b], util::multiply_mod(util::barrett_reduce_128(acc[b], q), inv_p[t], q), q);
+          }
         }
       }
     }
   });
-  subtract_special_prime_part(context, data_primes, special_rows, special_rows + n, step.c0, step.c1, pool);
+  for (size_t s = 0; s < count; ++s) {
+    uint64_t *p0 = special_rows + 2 * s * n;
+    subtract_special_prime_part(context, data_primes, p0, p0 + n, steps[s].c0, steps[s].c1, pool);
+  }
 }
 
 }  // namespace
@@ -264,8 +333,11 @@ void apply_hoisted_key_switches(const Context &context, const HoistedDigits &dig
     if (step.key == nullptr) throw std::invalid_argument("key-switching key is null");
     check_kswitch_keys(context, *step.key, "key-switching key");
   }
-  util::WordBuffer special_rows(2 * n);  // the special prime's rows of one step, reused by the next
-  for (const HoistedKeySwitch &step : steps) apply_step(context, digits, step, special_rows.get(), pool);
+  util::WordBuffer special_rows(4 * n);  // the special prime's rows of two steps, reused by the next two
+  for (size_t begin = 0; begin < steps.size(); begin += 2) {
+    apply_steps(context, digits, steps.data() + begin, std::min<size_t>(2, steps.size() - begin), special_rows.get(),
+                pool);
+  }
 }
 
 void apply_hoisted_key_switch(const Context &context, const HoistedDigits &digits, uint32_t galois_elt,

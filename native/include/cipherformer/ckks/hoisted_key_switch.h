@@ -24,8 +24,8 @@
 //
 // Cost (N coefficients, L data primes): decompose = L inverse NTTs + L^2 forward NTTs (+ L + 1 NTTs of U), once; each
 // step = L (L + 1) permuted multiply-accumulates of 2 key polynomials (plus one Shoup product per coefficient for the
-// h_jt correction, no NTT) and one division by P (2 inverse + 2L forward NTTs). A single rotation costs a decomposition
-// plus one step; k hoisted rotations cost one decomposition plus k steps.
+// h_jt correction, shared by the two steps of a pass; no NTT) and one division by P (2 inverse + 2L forward NTTs). A
+// single rotation costs a decomposition plus one step; k hoisted rotations cost one decomposition plus k steps.
 
 #include <cstddef>
 #include <cstdint>
@@ -72,11 +72,11 @@ struct HoistedKeySwitch {
 
 /// For every step: adds to c0 and c1 the key switch under `key` of sigma_g(target), where target is the polynomial
 /// `digits` was made from, i.e. exactly switch_key(context, level, perm_g(target), key, c0, c1) (SEAL's bits),
-/// without any NTT of the digits. Steps run one after the other, each parallel over (key prime, quarter of the
-/// coefficients) on pool. The outputs of different steps must not overlap. All steps are checked before anything is
-/// written. Memory beyond digits: 2 N words for the special prime's rows (reused by every step), per thread the 128-bit
-/// sums of one quarter (N / 2 x 16 bytes) and one N-word temporary (both kept for reuse), and (L + 1) N words per
-/// digit with a non-empty Z_jg (usually none).
+/// without any NTT of the digits. Steps run two at a time (one pass over the digits serves both permutations), each
+/// pass parallel over (key prime, chunk of coefficients) on pool. The outputs of different steps must not overlap.
+/// All steps are checked before anything is written. Memory beyond digits: 4 N words for the special prime's rows of
+/// two steps (reused), per thread the 128-bit sums of one chunk (N / 2 x 16 bytes) and one N-word temporary (both kept
+/// for reuse), and (L + 1) N words per digit with a non-empty Z_jg (usually none).
 /// @throws std::invalid_argument naming the value if digits are not a decomposition at their level, a Galois element
 /// is even or >= 2N, a key is null or does not have first_level + 1 key-level parts.
 void apply_hoisted_key_switches(const Context &context, const HoistedDigits &digits,
