@@ -1,6 +1,8 @@
 package org.cipherformer.he.ops;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -39,7 +41,8 @@ import java.util.Objects;
  * {@code T_2k = 2 T_k^2 - 1}, {@code T_2k+1 = 2 T_k+1 T_k - T_1}; {@code T_k} is at depth {@code ceil(log2 k)}.
  * A series {@code q} of degree {@code n} needed at depth {@code t} is evaluated as
  * <ul>
- *   <li>a <i>leaf</i> {@code sum c_i T_i} (one constant multiplication per term) if {@code n < m} and
+ *   <li>a <i>leaf</i> {@code sum c_i T_i} (one constant multiplication per term, one rescaling for the leaf:
+ *       {@link HeBackend#mulConstSum}) if {@code n < m} and
  *       {@code n <= 2^(t-1)}, so that every {@code T_i} leaves room for its constant;
  *   <li>otherwise divided by {@code T_g}, {@code g = 2^floor(log2 n)}: {@code q = A + T_g B} with
  *       {@code T_g T_j = (T_g+j + T_|g-j|) / 2}, i.e. {@code c_k T_k = 2 c_k T_g T_k-g - c_k T_2g-k} for
@@ -498,20 +501,16 @@ public final class ChebyshevSeries {
       if (hint >= 0 && hint < level && missing(q, n, hint + 1) <= missing(q, n, level + 1) + 1) {
         level = hint;
       }
-      V acc = null;
+      // One fused sum: all terms share one rescaling (the baby steps are kept by the basis, not released here).
+      List<V> steps = new ArrayList<>();
+      double[] consts = new double[n];
       for (int i = 1; i <= n; i++) {
         if (Math.abs(q[i]) > negligible) {
-          V term = be.mulConst(basis.at(i, level + 1), q[i]);
-          if (acc == null) {
-            acc = term;
-          } else {
-            V next = be.add(acc, term);
-            be.release(acc);
-            be.release(term);
-            acc = next;
-          }
+          consts[steps.size()] = q[i];
+          steps.add(basis.at(i, level + 1));
         }
       }
+      V acc = steps.isEmpty() ? null : be.mulConstSum(steps, Arrays.copyOf(consts, steps.size()));
       return Block.of(be, acc, q[0]);
     }
 

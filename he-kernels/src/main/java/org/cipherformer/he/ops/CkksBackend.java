@@ -32,6 +32,9 @@ import org.cipherformer.he.io.SealFormatException;
  *       ({@link OpKind#RESCALE}): scale {@code Delta_l^2 / q_l = Delta_{l-1}} exactly (same double expression);
  *   <li>{@code mulPlain}/{@code mulConst}: the operand encoded at level l and scale {@code Delta_l}
  *       ({@link OpKind#ENCODE}), multiply-plain ({@link OpKind#MUL_PLAIN}), rescale: again {@code Delta_{l-1}};
+ *   <li>{@code mulPlainSum}/{@code mulConstSum}: every operand encoded at the lowest input level l with scale
+ *       {@code Delta_l}, the products (scale {@code Delta_l^2}) added without rescaling, one rescale for the sum:
+ *       {@code Delta_{l-1}} again, with one rescaling instead of one per term;
  *   <li>{@code addPlain}/{@code addConst}: the operand encoded at the value's level and scale, then added;
  *   <li>{@code dropToLevel(a, l)} ({@link OpKind#DROP}, timed as one): modulus switch to level l+1, multiply by the
  *       constant 1 encoded at scale {@code s = Delta_l * q_{l+1} / scale(a)}, rescale by {@code q_{l+1}}: the value
@@ -55,6 +58,14 @@ import org.cipherformer.he.io.SealFormatException;
  * decrypts to {@code m / Delta_l} (below 1e-9 for |m| < 1000, under the CKKS noise). Exact cancellations such as
  * {@code sub(a, a)} still throw {@link IllegalStateException} from the native layer.
  *
+ * <p><b>Encode cache.</b> Plain operands ({@code addPlain}, {@code mulPlain}, {@code mulPlainSum}) are encoded once
+ * per array, level and scale and kept ({@link PlaintextCache}: keyed by the array's identity, weakly, guarded by a
+ * content fingerprint; LRU within a bound on native bytes, {@link #DEFAULT_ENCODE_CACHE_BYTES}). A program that
+ * passes the same arrays on every run encodes nothing from its second run on. {@link OpKind#ENCODE} still counts
+ * every operand (the counts stay equal to {@link SimulatedBackend}'s); its time is the lookup on a hit, and
+ * {@link #encodeCacheHits()}/{@link #encodeCacheMisses()} say how many were encoded. Callers must not mutate arrays
+ * they pass: a change in place is detected by the fingerprint and re-encoded, but that is a hash, not a proof.
+ *
  * <p>Values: every ciphertext this backend returns is live until {@link #release}d (closed). Values made elsewhere
  * enter through {@link #input}. The backend owns the evaluation keys it was given and frees them in {@link #close};
  * the context is the caller's. Not thread-safe.
@@ -77,6 +88,19 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
    */
   private static final ComprMode SEND_COMPRESSION = ComprMode.ZSTD;
 
+  /**
+   * System property that sets the default bound of the encode cache in bytes ({@code 0} disables it), for runs that
+   * cannot pass {@link #CkksBackend(CkksParameters, CkksContext, EvaluationKeys, RefreshClient, double, long)}.
+   */
+  public static final String ENCODE_CACHE_BYTES_PROPERTY = "cipherformer.encodeCacheBytes";
+
+  /**
+   * Default bound of the encode cache: 1.5 GiB of native plaintexts, which holds every plain operand of the shipped
+   * ViT at n16384 (measured working set in docs/encrypted-inference.md), so from its second batch on it encodes
+   * nothing. Overridden by {@value #ENCODE_CACHE_BYTES_PROPERTY}.
+   */
+  public static final long DEFAULT_ENCODE_CACHE_BYTES = 3L << 29;
+
   private final CkksParameters parameters;
   private final CkksContext context;
   private final CkksEncoder encoder;
@@ -90,6 +114,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final OpStats stats = new OpStats();
   private final Set<Ciphertext> live = Collections.newSetFromMap(new WeakHashMap<>());
+  private final PlaintextCache encodeCache;
 
   /**
    * A backend with the default mask bound.
@@ -105,13 +130,25 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   }
 
   /**
-   * A backend with mask bound {@code maskBound} (R).
+   * A backend with mask bound {@code maskBound} (R) and the default encode cache bound.
    *
    * @throws IllegalArgumentException if the context or keys belong to other parameters, or R is not positive and
    *     finite
    */
   public CkksBackend(
       CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client, double maskBound) {
+    this(parameters, context, keys, client, maskBound, defaultEncodeCacheBytes());
+  }
+
+  /**
+   * A backend with mask bound {@code maskBound} (R) and an encode cache of at most {@code encodeCacheBytes} native
+   * bytes (see {@link #encodeCacheHits()}; 0 disables it).
+   *
+   * @throws IllegalArgumentException if the context or keys belong to other parameters, R is not positive and
+   *     finite, or the cache bound is negative
+   */
+  public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
+      double maskBound, long encodeCacheBytes) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.context = Objects.requireNonNull(context, "context");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -133,6 +170,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       galoisElements.add(g);
     }
     this.maskBound = maskBound;
+    this.encodeCache = new PlaintextCache(encodeCacheBytes, 8L * parameters.polyModulusDegree());
     this.encoder = new CkksEncoder(context);
     this.evaluator = new Evaluator(context);
   }
@@ -153,6 +191,54 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   /** The mask bound R of refreshes. */
   public double maskBound() {
     return maskBound;
+  }
+
+  /** {@value #ENCODE_CACHE_BYTES_PROPERTY} if set, else {@link #DEFAULT_ENCODE_CACHE_BYTES}. */
+  static long defaultEncodeCacheBytes() {
+    String v = System.getProperty(ENCODE_CACHE_BYTES_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_ENCODE_CACHE_BYTES;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          ENCODE_CACHE_BYTES_PROPERTY + " must be a number of bytes, got '" + v + "'", e);
+    }
+  }
+
+  /**
+   * Plain operands ({@code addPlain}, {@code mulPlain}, {@code mulPlainSum}) whose encoding came from the encode
+   * cache. The cache keys an array by identity at a level and scale, guarded by a fingerprint of its content (an
+   * array changed in place is re-encoded); callers should not mutate arrays they pass. See {@link PlaintextCache}.
+   */
+  public long encodeCacheHits() {
+    return encodeCache.hits();
+  }
+
+  /** Plain operands that were encoded (not in the cache, or changed since they were cached). */
+  public long encodeCacheMisses() {
+    return encodeCache.misses();
+  }
+
+  /** Cached arrays found changed in place since they were cached (re-encoded; included in the misses). */
+  public long encodeCacheStaleHits() {
+    return encodeCache.staleHits();
+  }
+
+  /** Cache entries freed to stay within the bound. */
+  public long encodeCacheEvictions() {
+    return encodeCache.evictions();
+  }
+
+  /** Native bytes the encode cache holds now. */
+  public long encodeCacheBytes() {
+    return encodeCache.bytes();
+  }
+
+  /** The bound on {@link #encodeCacheBytes()}. */
+  public long encodeCacheByteBound() {
+    return encodeCache.byteBound();
   }
 
   /**
@@ -235,11 +321,9 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   public Ciphertext addPlain(Ciphertext a, double[] values) {
     check(a);
     checkPlain(values);
-    long t = System.nanoTime();
-    try (Plaintext p = encoder.encode(values, a.level(), a.scale())) {
+    try (PlaintextCache.Encoded p = encodePlain(values, a.level(), a.scale())) {
       long t2 = System.nanoTime();
-      stats.record(OpKind.ENCODE, 1, t2 - t);
-      Ciphertext r = evaluator.addPlain(a, p);
+      Ciphertext r = evaluator.addPlain(a, p.plain());
       stats.record(OpKind.ADD, 1, System.nanoTime() - t2);
       return created(r);
     }
@@ -263,24 +347,128 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     check(a);
     checkPlain(values);
     int level = consume(a.level(), "mulPlain");
-    long t = System.nanoTime();
-    Plaintext p = encoder.encode(values, level, parameters.scale(level));
-    stats.record(OpKind.ENCODE, 1, System.nanoTime() - t);
-    return mulPlainRescale(a, p, level);
+    Ciphertext r;
+    try (PlaintextCache.Encoded p = encodePlain(values, level, parameters.scale(level))) {
+      r = multiplyPlain(a, p.plain(), level);
+    }
+    return created(rescale(r, level));
   }
 
   @Override
   public Ciphertext mulConst(Ciphertext a, double c) {
     check(a);
     int level = consume(a.level(), "mulConst");
+    Ciphertext r;
+    try (Plaintext p = encodeConst(c, level)) {
+      r = multiplyPlain(a, p, level);
+    }
+    return created(rescale(r, level));
+  }
+
+  /**
+   * {@code sum_i xs_i * plains_i} with one rescaling. Each operand is encoded at the lowest input level l with scale
+   * {@code Delta_l} (from the encode cache when possible), each product (scale {@code Delta_l^2}, not rescaled) is
+   * added into one accumulator, and the sum is rescaled once by {@code q_l}: scale {@code Delta_l^2 / q_l =
+   * Delta_{l-1}}, exactly the canonical scale, as for {@link #mulPlain}. Inputs above level l are dropped first
+   * (temporaries). A zero operand is handled as in {@link #mulPlain}; a sum that cancels exactly to a transparent
+   * ciphertext throws {@link IllegalStateException} like {@code sub(a, a)}.
+   */
+  @Override
+  public Ciphertext mulPlainSum(List<Ciphertext> xs, List<double[]> plains) {
+    Objects.requireNonNull(plains, "plains");
+    int level = sumLevel(xs, plains.size(), "mulPlainSum");
+    for (double[] p : plains) {
+      checkPlain(p);
+    }
+    double scale = parameters.scale(level);
+    return weightedSum(xs, level, j -> encodePlain(plains.get(j), level, scale));
+  }
+
+  /** {@code sum_i xs_i * consts[i]} with one rescaling; as {@link #mulPlainSum} with constant operands. */
+  @Override
+  public Ciphertext mulConstSum(List<Ciphertext> xs, double[] consts) {
+    Objects.requireNonNull(consts, "consts");
+    int level = sumLevel(xs, consts.length, "mulConstSum");
+    return weightedSum(xs, level, j -> new PlaintextCache.Encoded(encodeConst(consts[j], level), false));
+  }
+
+  /** The lowest level of {@code xs} (checked: live values, one operand each, at least one, level >= 1). */
+  private int sumLevel(List<Ciphertext> xs, int terms, String op) {
+    Objects.requireNonNull(xs, "xs");
+    if (xs.isEmpty() || xs.size() != terms) {
+      throw new IllegalArgumentException(op + " needs one operand per value and at least one value, got "
+          + xs.size() + " values and " + terms + " operands");
+    }
+    int level = Integer.MAX_VALUE;
+    for (Ciphertext x : xs) {
+      check(x);
+      level = Math.min(level, x.level());
+    }
+    return consume(level, op);
+  }
+
+  /**
+   * {@code sum_j xs_j * operand(j)} at {@code level} (operands at scale Delta_level), rescaled once. Each operand is
+   * made right before its product, so an encode-cache eviction cannot free one still in use.
+   */
+  private Ciphertext weightedSum(
+      List<Ciphertext> xs, int level, java.util.function.IntFunction<PlaintextCache.Encoded> operand) {
+    Ciphertext acc = null;
+    try {
+      for (int j = 0; j < xs.size(); j++) {
+        Ciphertext x = xs.get(j);
+        Ciphertext aligned = x.level() > level ? drop(x, level) : x;
+        Ciphertext product;
+        try (PlaintextCache.Encoded p = operand.apply(j)) {
+          product = multiplyPlain(aligned, p.plain(), level);
+        } finally {
+          if (aligned != x) {
+            aligned.close();
+          }
+        }
+        if (acc == null) {
+          acc = product;
+        } else {
+          try {
+            long t = System.nanoTime();
+            evaluator.addInplace(acc, product);
+            stats.record(OpKind.ADD, 1, System.nanoTime() - t);
+          } finally {
+            product.close();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      if (acc != null) {
+        acc.close();
+      }
+      throw e;
+    }
+    return created(rescale(acc, level));
+  }
+
+  /** The encoding of {@code values} at {@code level} and {@code scale} via the encode cache; one ENCODE (timed). */
+  private PlaintextCache.Encoded encodePlain(double[] values, int level, double scale) {
+    long t = System.nanoTime();
+    PlaintextCache.Encoded p = encodeCache.get(values, level, scale, () -> encoder.encode(values, level, scale));
+    stats.record(OpKind.ENCODE, 1, System.nanoTime() - t);
+    return p;
+  }
+
+  /** The constant {@code c} at {@code level} with scale Delta_level; one ENCODE (timed; not cached: no FFT). */
+  private Plaintext encodeConst(double c, int level) {
     long t = System.nanoTime();
     Plaintext p = encoder.encode(c, level, parameters.scale(level));
     stats.record(OpKind.ENCODE, 1, System.nanoTime() - t);
-    return mulPlainRescale(a, p, level);
+    return p;
   }
 
-  /** a * p (p at level and scale Delta_level; closed here), rescaled to Delta_{level-1}. */
-  private Ciphertext mulPlainRescale(Ciphertext a, Plaintext p, int level) {
+  /**
+   * {@code a * p} (p at {@code level} with scale Delta_level; not closed here), not rescaled; one MUL_PLAIN. A zero
+   * plaintext would make a transparent product (SEAL refuses it): then the constant polynomial 1 is used instead
+   * (decrypts to m / Delta_level, below the noise).
+   */
+  private Ciphertext multiplyPlain(Ciphertext a, Plaintext p, int level) {
     Ciphertext r;
     long t = System.nanoTime();
     try {
@@ -289,15 +477,12 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       if (e.getMessage() == null || !e.getMessage().contains("transparent")) {
         throw e;
       }
-      // The plaintext is zero: multiply by the constant polynomial 1 instead (decrypts to m / Delta_level).
       try (Plaintext one = encoder.encode(1.0 / parameters.scale(level), level, parameters.scale(level))) {
         r = evaluator.multiplyPlain(a, one);
       }
-    } finally {
-      p.close();
     }
     stats.record(OpKind.MUL_PLAIN, 1, System.nanoTime() - t);
-    return created(rescale(r, level));
+    return r;
   }
 
   @Override
@@ -601,9 +786,10 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     return stats;
   }
 
-  /** Frees the evaluation keys, encoder and evaluator (not the context, not the values). */
+  /** Frees the evaluation keys, encoder, evaluator and encode cache (not the context, not the values). */
   @Override
   public void close() {
+    encodeCache.close();
     evaluator.close();
     encoder.close();
     keys.close();

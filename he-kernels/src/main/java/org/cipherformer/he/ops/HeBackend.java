@@ -15,17 +15,19 @@ import java.util.List;
  *
  * <p><b>Values and levels.</b> A value {@code V} is a vector of {@link #slotCount()} reals at a level: the number of
  * rescalings it can still take. Fresh and refreshed values are at {@link #topLevel()}. Multiplications
- * ({@link #mul}, {@link #square}, {@link #mulPlain}, {@link #mulConst}) consume one level; additions, rotations and
- * negation consume none. A binary operation on values at different levels first brings the higher one down to the
- * lower ({@link #dropToLevel}); the result is at the lower level. An operation whose result would be below level 0
- * throws {@link OutOfLevelsException}.
+ * ({@link #mul}, {@link #square}, {@link #mulPlain}, {@link #mulConst}, {@link #mulPlainSum}, {@link #mulConstSum})
+ * consume one level; additions, rotations and negation consume none. A binary operation on values at different
+ * levels first brings the higher one down to the lower ({@link #dropToLevel}); the result is at the lower level. An
+ * operation whose result would be below level 0 throws {@link OutOfLevelsException}.
  *
  * <p><b>Rotation.</b> {@code rotate(a, k)} is SEAL's {@code rotate_vector}: slot {@code i} of the result holds slot
  * {@code (i + k) mod slotCount()} of {@code a} (positive k rotates left). Every distinct k needs a Galois key on the
  * CKKS backend.
  *
- * <p><b>Plain operands</b> ({@code addPlain}, {@code mulPlain}) take at most {@code slotCount()} values; missing
- * slots are 0.
+ * <p><b>Plain operands</b> ({@code addPlain}, {@code mulPlain}, {@code mulPlainSum}) take at most
+ * {@code slotCount()} values; missing slots are 0. A backend may keep encodings of the arrays it is given (the CKKS
+ * backend caches them by array identity, see {@code CkksBackend}); a program passes the same arrays on every run to
+ * benefit from it.
  *
  * <p><b>Ownership.</b> Every operation returns a new value and leaves its inputs unchanged. Values may hold large
  * native buffers (megabytes each), so a program releases every value it no longer needs with {@link #release}; using
@@ -71,6 +73,34 @@ public interface HeBackend<V> {
 
   /** {@code a * c} in every slot; one level. */
   V mulConst(V a, double c);
+
+  /**
+   * {@code sum_i xs_i * plains_i} slot-wise with one rescaling for the whole sum; one level. The result is the same as
+   * adding the {@link #mulPlain} products (up to CKKS noise, which is smaller: one rounding instead of one per term),
+   * at a fraction of the cost when there are many terms (a rescaling costs several times a plain multiplication).
+   * Inputs at different levels are first brought to the lowest of them (one {@link #dropToLevel} each); the result is
+   * one level below that.
+   *
+   * <p>Counts: one {@link OpKind#ENCODE} and one {@link OpKind#MUL_PLAIN} per term, one {@link OpKind#ADD} per term
+   * after the first, one {@link OpKind#RESCALE}, one {@link OpKind#DROP} per input above the lowest level.
+   *
+   * @param xs     the values, at least one (not released)
+   * @param plains one plain operand per value (at most {@link #slotCount()} values each; missing slots are 0)
+   * @throws IllegalArgumentException if the lists are empty or of different sizes, or an operand is too long
+   * @throws OutOfLevelsException     if the lowest input is at level 0
+   */
+  V mulPlainSum(List<V> xs, List<double[]> plains);
+
+  /**
+   * {@code sum_i xs_i * consts[i]} slot-wise with one rescaling; one level. Like {@link #mulPlainSum} with constant
+   * operands (same counts, same level alignment).
+   *
+   * @param xs     the values, at least one (not released)
+   * @param consts one constant per value
+   * @throws IllegalArgumentException if {@code xs} is empty or the sizes differ
+   * @throws OutOfLevelsException     if the lowest input is at level 0
+   */
+  V mulConstSum(List<V> xs, double[] consts);
 
   /** {@code a * b} slot-wise (relinearized and rescaled); one level. */
   V mul(V a, V b);

@@ -180,6 +180,65 @@ public final class SimulatedBackend implements HeBackend<SimulatedBackend.Value>
   }
 
   @Override
+  public Value mulPlainSum(List<Value> xs, List<double[]> plains) {
+    Objects.requireNonNull(plains, "plains");
+    int level = sumLevel(xs, plains.size(), "mulPlainSum");
+    double[][] p = new double[plains.size()][];
+    for (int j = 0; j < p.length; j++) {
+      p[j] = pad(Objects.requireNonNull(plains.get(j), "plains[" + j + "]"));
+    }
+    return weightedSum(xs, level, (j, i) -> p[j][i]);
+  }
+
+  @Override
+  public Value mulConstSum(List<Value> xs, double[] consts) {
+    Objects.requireNonNull(consts, "consts");
+    int level = sumLevel(xs, consts.length, "mulConstSum");
+    return weightedSum(xs, level, (j, i) -> consts[j]);
+  }
+
+  /** The lowest level of {@code xs} (checked: nonempty, {@code terms} operands, room for one level). */
+  private int sumLevel(List<Value> xs, int terms, String op) {
+    Objects.requireNonNull(xs, "xs");
+    if (xs.isEmpty() || xs.size() != terms) {
+      throw new IllegalArgumentException(op + " needs one operand per value and at least one value, got "
+          + xs.size() + " values and " + terms + " operands");
+    }
+    int level = Integer.MAX_VALUE;
+    for (int j = 0; j < xs.size(); j++) {
+      level = Math.min(level, level(Objects.requireNonNull(xs.get(j), "xs[" + j + "]")));
+    }
+    return consume(level, op);
+  }
+
+  /** Weight of term j in slot i. */
+  private interface Weight {
+    double at(int term, int slot);
+  }
+
+  /** {@code sum_j xs_j * w(j, .)} at {@code level}; counts as the CKKS backend does (one rescaling). */
+  private Value weightedSum(List<Value> xs, int level, Weight w) {
+    double[] r = new double[slotCount];
+    for (int j = 0; j < xs.size(); j++) {
+      Value x = xs.get(j);
+      if (x.level > level + 1) {
+        stats.record(OpKind.DROP, 1, 0);
+      }
+      stats.record(OpKind.ENCODE, 1, 0);
+      stats.record(OpKind.MUL_PLAIN, 1, 0);
+      if (j > 0) {
+        stats.record(OpKind.ADD, 1, 0);
+      }
+      double[] d = x.data();
+      for (int i = 0; i < slotCount; i++) {
+        r[i] += d[i] * w.at(j, i);
+      }
+    }
+    stats.record(OpKind.RESCALE, 1, 0);
+    return make(r, level);
+  }
+
+  @Override
   public Value mul(Value a, Value b) {
     int level = consume(Math.min(level(a), level(b)), "mul");
     Value r = zip(a, b, 1, (x, y) -> x * y);

@@ -113,6 +113,76 @@ class CkksBackendTest {
     check("add(level 7, level 8)", (b, v) -> twoLevels(b, v, b::add), (b, v) -> twoLevels(b, v, b::add));
     check("mul(level 7, level 8)", (b, v) -> twoLevels(b, v, b::mul), (b, v) -> twoLevels(b, v, b::mul));
     check("sub(level 8, level 5)", (b, v) -> deep(b, v), (b, v) -> deep(b, v));
+    double[] q = random(98, 1);
+    check("mulPlainSum", (b, v) -> b.mulPlainSum(v, List.of(p, q)), (b, v) -> b.mulPlainSum(v, List.of(p, q)));
+    check("mulPlainSum(one term)", (b, v) -> b.mulPlainSum(List.of(v.get(1)), List.of(q)),
+        (b, v) -> b.mulPlainSum(List.of(v.get(1)), List.of(q)));
+    check("mulPlainSum(a zero operand)", (b, v) -> b.mulPlainSum(v, List.of(new double[4], q)),
+        (b, v) -> b.mulPlainSum(v, List.of(new double[4], q)));
+    check("mulPlainSum(all zero)", (b, v) -> b.mulPlainSum(v, List.of(new double[4], new double[1])),
+        (b, v) -> b.mulPlainSum(v, List.of(new double[4], new double[1])));
+    check("mulConstSum", (b, v) -> b.mulConstSum(v, new double[] {3.25, -0.5}),
+        (b, v) -> b.mulConstSum(v, new double[] {3.25, -0.5}));
+    check("mulConstSum(0, c)", (b, v) -> b.mulConstSum(v, new double[] {0, 1.5}),
+        (b, v) -> b.mulConstSum(v, new double[] {0, 1.5}));
+    check("mulPlainSum(levels 8, 7, 5)", (b, v) -> threeLevels(b, v, (xs, w) -> b.mulPlainSum(xs, List.of(p, q, p))),
+        (b, v) -> threeLevels(b, v, (xs, w) -> b.mulPlainSum(xs, List.of(p, q, p))));
+    check("mulConstSum(levels 8, 7, 5)",
+        (b, v) -> threeLevels(b, v, (xs, w) -> b.mulConstSum(xs, new double[] {0.75, -1, 2})),
+        (b, v) -> threeLevels(b, v, (xs, w) -> b.mulConstSum(xs, new double[] {0.75, -1, 2})));
+  }
+
+  /** {@code op([x, x*y, (x*y)^4])}: inputs at levels 8, 7 and 5. */
+  static <V> V threeLevels(HeBackend<V> b, List<V> v, BiFunction<List<V>, Void, V> op) {
+    V xy = b.mul(v.get(0), v.get(1));
+    V sq = b.square(xy);
+    V q4 = b.square(sq);
+    V r = op.apply(List.of(v.get(0), xy, q4), null);
+    b.release(xy);
+    b.release(sq);
+    b.release(q4);
+    return r;
+  }
+
+  @Test
+  void fusedSumsHaveLessNoiseThanSeparateProducts() {
+    // 16 terms: one rescaling for the sum instead of 16 (each adds its own rounding noise).
+    double[] x = random(21, 1);
+    List<Ciphertext> xs = new ArrayList<>();
+    List<double[]> plains = new ArrayList<>();
+    double[] expected = new double[ckks.slotCount()];
+    Ciphertext cx = ckks.input(holder.encrypt(x));
+    for (int j = 0; j < 16; j++) {
+      xs.add(cx);
+      double[] p = random(100 + j, 1);
+      plains.add(p);
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] += x[i] * p[i];
+      }
+    }
+    long rescales = ckks.stats().total(OpKind.RESCALE).count();
+    Ciphertext fused = ckks.mulPlainSum(xs, plains);
+    assertEquals(rescales + 1, ckks.stats().total(OpKind.RESCALE).count());
+    Ciphertext separate = null;
+    for (int j = 0; j < 16; j++) {
+      Ciphertext t = ckks.mulPlain(cx, plains.get(j));
+      Ciphertext next = separate == null ? t : ckks.add(separate, t);
+      if (separate != null) {
+        ckks.release(separate);
+        ckks.release(t);
+      }
+      separate = next;
+    }
+    double fusedError = maxError(expected, holder.decrypt(fused));
+    double separateError = maxError(expected, holder.decrypt(separate));
+    System.out.printf("CkksBackendTest 16-term sum: fused (1 rescale) %.3e, separate (16 rescales) %.3e%n",
+        fusedError, separateError);
+    assertTrue(fusedError <= BOUND, "fused error " + fusedError);
+    assertTrue(fusedError < separateError, "fused " + fusedError + " vs separate " + separateError);
+    assertEquals(ckks.parameters().scale(ckks.topLevel() - 1), fused.scale());
+    for (Ciphertext c : List.of(cx, fused, separate)) {
+      ckks.release(c);
+    }
   }
 
   /** (x * y) at level 7 combined with x at level 8. */
@@ -171,9 +241,11 @@ class CkksBackendTest {
       V m = b.mulConst(d, 0.25); // 3
       V n = b.negate(m);
       V p = b.addPlain(n, plain);
+      V fused = b.mulPlainSum(List.of(x, lin, d), List.of(plain, plain, new double[] {0})); // x, lin dropped: 3
+      V consts = b.mulConstSum(List.of(sq, cube), new double[] {0.5, 0}); // cube is at 6: sq dropped
       List<V> fresh = b.refresh(List.of(p, sq));
       V out = b.sub(fresh.get(0), fresh.get(1));
-      for (V v : List.of(sq, lin, sum, c, acc, acc2, r5, cube, d, m, n, p)) {
+      for (V v : List.of(sq, lin, sum, c, acc, acc2, r5, cube, d, m, n, p, fused, consts)) {
         b.release(v);
       }
       rots.forEach(b::release);

@@ -128,6 +128,46 @@ class SimulatedBackendTest {
   }
 
   @Test
+  void fusedSumsAreExactWithOneRescaleAndAlignLevels() {
+    SimulatedBackend b = backend();
+    SimulatedBackend.Value x = b.input(ramp());
+    SimulatedBackend.Value y = b.input(new double[] {1, -1, 2});
+    SimulatedBackend.Value low = b.square(y); // level 2
+    OpStats before = b.stats();
+    long rescales = before.total(OpKind.RESCALE).count();
+    long drops = before.total(OpKind.DROP).count();
+    long adds = before.total(OpKind.ADD).count();
+    long encodes = before.total(OpKind.ENCODE).count();
+    long products = before.total(OpKind.MUL_PLAIN).count();
+    SimulatedBackend.Value s =
+        b.mulPlainSum(List.of(x, y, low), List.of(new double[] {1, 1, 1}, new double[] {2, 0, 0, 5}, ramp()));
+    // x*[1,1,1] + y*[2,0,0,5] + y^2*ramp
+    assertArrayEquals(new double[] {0 + 2 + 0, 1 + 0 + 1, 2 + 0 + 8, 0, 0, 0, 0, 0}, b.output(s));
+    assertEquals(1, b.level(s), "one level below the lowest input");
+    assertEquals(rescales + 1, b.stats().total(OpKind.RESCALE).count());
+    assertEquals(drops + 2, b.stats().total(OpKind.DROP).count(), "x and y dropped to level 2");
+    assertEquals(adds + 2, b.stats().total(OpKind.ADD).count());
+    assertEquals(encodes + 3, b.stats().total(OpKind.ENCODE).count());
+    assertEquals(products + 3, b.stats().total(OpKind.MUL_PLAIN).count());
+
+    SimulatedBackend.Value c = b.mulConstSum(List.of(x, y), new double[] {0.5, -2});
+    assertArrayEquals(new double[] {-2, 2.5, -3, 1.5, 2, 2.5, 3, 3.5}, b.output(c));
+    assertEquals(2, b.level(c));
+    assertEquals(rescales + 2, b.stats().total(OpKind.RESCALE).count());
+    assertEquals(drops + 2, b.stats().total(OpKind.DROP).count(), "same levels: no drop");
+    assertArrayEquals(b.output(b.mulConst(x, 3)), b.output(b.mulConstSum(List.of(x), new double[] {3})));
+
+    assertThrows(IllegalArgumentException.class, () -> b.mulConstSum(List.of(), new double[0]));
+    assertThrows(IllegalArgumentException.class, () -> b.mulConstSum(List.of(x), new double[] {1, 2}));
+    assertThrows(IllegalArgumentException.class, () -> b.mulPlainSum(List.of(x, y), List.of(ramp())));
+    assertThrows(IllegalArgumentException.class, () -> b.mulPlainSum(List.of(x), List.of(new double[9])));
+    SimulatedBackend.Value bottom = b.dropToLevel(x, 0);
+    OutOfLevelsException e =
+        assertThrows(OutOfLevelsException.class, () -> b.mulConstSum(List.of(x, bottom), new double[] {1, 1}));
+    assertTrue(e.getMessage().contains("mulConstSum") && e.getMessage().contains("level 0"), e.getMessage());
+  }
+
+  @Test
   void ownershipAndLiveValues() {
     SimulatedBackend b = backend();
     SimulatedBackend.Value x = b.input(ramp());

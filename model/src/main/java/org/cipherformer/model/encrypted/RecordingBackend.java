@@ -98,6 +98,16 @@ public final class RecordingBackend<V> implements HeBackend<V> {
   }
 
   @Override
+  public V mulPlainSum(List<V> xs, List<double[]> plains) {
+    return inner.mulPlainSum(xs, plains);
+  }
+
+  @Override
+  public V mulConstSum(List<V> xs, double[] consts) {
+    return inner.mulConstSum(xs, consts);
+  }
+
+  @Override
   public V mul(V a, V b) {
     return inner.mul(a, b);
   }
