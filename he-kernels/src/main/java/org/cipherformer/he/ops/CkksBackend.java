@@ -60,7 +60,7 @@ import org.cipherformer.he.io.SealFormatException;
  *
  * <p><b>Encode cache.</b> Plain operands ({@code addPlain}, {@code mulPlain}, {@code mulPlainSum}) are encoded once
  * per array, level and scale and kept ({@link PlaintextCache}: keyed by the array's identity, weakly, guarded by a
- * content fingerprint; LRU within a bound on native bytes, {@link #DEFAULT_ENCODE_CACHE_BYTES}). A program that
+ * content fingerprint; LRU within a bound on native bytes, default {@link #DEFAULT_ENCODE_CACHE_BYTES}). A program that
  * passes the same arrays on every run encodes nothing from its second run on. {@link OpKind#ENCODE} still counts
  * every operand (the counts stay equal to {@link SimulatedBackend}'s); its time is the lookup on a hit, and
  * {@link #encodeCacheHits()}/{@link #encodeCacheMisses()} say how many were encoded. Callers must not mutate arrays
@@ -95,11 +95,13 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   public static final String ENCODE_CACHE_BYTES_PROPERTY = "cipherformer.encodeCacheBytes";
 
   /**
-   * Default bound of the encode cache: 1.5 GiB of native plaintexts, which holds every plain operand of the shipped
-   * ViT at n16384 (measured working set in docs/encrypted-inference.md), so from its second batch on it encodes
-   * nothing. Overridden by {@value #ENCODE_CACHE_BYTES_PROPERTY}.
+   * Default bound of the encode cache: 2.5 GiB of native plaintexts. The shipped ViT at n16384 uses 2284 distinct
+   * (array, level) operands per pass, 1.98 GiB (measured; docs/encrypted-inference.md), so from its second batch on
+   * it encodes nothing. At n32768 the same program needs 6.2 GiB: with a smaller bound LRU gets no hits on a program
+   * that cycles through its operands, so raise the bound there ({@value #ENCODE_CACHE_BYTES_PROPERTY}) or accept
+   * encoding every pass.
    */
-  public static final long DEFAULT_ENCODE_CACHE_BYTES = 3L << 29;
+  public static final long DEFAULT_ENCODE_CACHE_BYTES = 5L << 29;
 
   private final CkksParameters parameters;
   private final CkksContext context;

@@ -33,7 +33,8 @@ import java.util.TreeSet;
  * decomposition shared by all of them); the plain diagonals are pre-rotated by {@code -g n1} when the transform is
  * built, so that each giant group needs one rotation of a ciphertext, at the end. Rotations:
  * {@code |{b > 0 used}| + |{g != 0 used}|}; plain multiplications: one per nonzero diagonal, all at the input's level
- * (the result is one level lower). Zero diagonals and empty giant groups cost nothing.
+ * (the result is one level lower); rescalings: one per nonempty giant group (each group's products are summed before
+ * a single rescaling, {@link HeBackend#mulPlainSum}). Zero diagonals and empty giant groups cost nothing.
  *
  * <p><b>Offsets.</b> Offsets are taken mod n ({@code k} and {@code k - n} name the same diagonal; giving both is an
  * error). For the decomposition each offset gets one representative: the offsets are laid on the circle of n slots
@@ -188,6 +189,14 @@ public final class LinearTransform {
   }
 
   /**
+   * Number of nonempty giant groups (giant step 0 included): the rescalings one {@link #apply} performs (each group's
+   * products are summed before one rescaling).
+   */
+  public int giantGroupCount() {
+    return groups.size();
+  }
+
+  /**
    * Exactly the rotation steps {@link #apply} rotates by, in {@code (-n/2, n/2]}: the baby steps {@code b > 0} that
    * some diagonal needs and the giant steps {@code g n1 != 0} (mod n) of the nonempty giant groups: the Galois keys
    * it needs.
@@ -257,7 +266,10 @@ public final class LinearTransform {
         }
         V out = null;
         for (Map.Entry<Integer, List<Term>> group : t.groups.entrySet()) {
-          V inner = innerProduct(be, rotations, group.getValue(), null);
+          List<V> xs = new ArrayList<>();
+          List<double[]> plains = new ArrayList<>();
+          addTerms(rotations, group.getValue(), xs, plains);
+          V inner = be.mulPlainSum(xs, plains);
           out = addReleasing(be, out, giantRotation(be, inner, group.getKey()));
         }
         outs.add(out);
@@ -269,8 +281,10 @@ public final class LinearTransform {
   }
 
   /**
-   * {@code sum_j transforms.get(j)(xs.get(j))}, sharing the giant-step rotations: each giant group's inner sums of all
-   * inputs are added before the one giant rotation. One level; the inputs are not released.
+   * {@code sum_j transforms.get(j)(xs.get(j))}, sharing the giant-step rotations: each giant group's products of all
+   * inputs are summed with one rescaling before the one giant rotation (so the baby rotations of all inputs are live
+   * together). Inputs at different levels are first brought to the lowest (one drop each). One level below the
+   * lowest input; the inputs are not released.
    *
    * @throws IllegalArgumentException if the lists are empty or of different sizes, the transforms' n1 or slot counts
    *     differ, or differ from the backend's slot count
@@ -283,34 +297,53 @@ public final class LinearTransform {
       throw new IllegalArgumentException(
           xs.size() + " inputs for " + transforms.size() + " transforms: need one input per transform");
     }
-    SortedMap<Integer, V> inners = new TreeMap<>();
+    V lowest = null;
     for (int j = 0; j < xs.size(); j++) {
-      LinearTransform t = transforms.get(j);
       V x = Objects.requireNonNull(xs.get(j), "xs[" + j + "]");
-      if (t.groups.isEmpty()) {
-        continue;
-      }
-      Map<Integer, V> rotations = babyRotations(be, x, t.babiesUsed);
-      try {
-        for (Map.Entry<Integer, List<Term>> group : t.groups.entrySet()) {
-          inners.put(group.getKey(), innerProduct(be, rotations, group.getValue(), inners.get(group.getKey())));
+      lowest = lowest == null || be.level(x) < be.level(lowest) ? x : lowest;
+    }
+    int level = be.level(lowest);
+    // Giant step -> the products of every input in that group (baby rotation, pre-rotated diagonal).
+    SortedMap<Integer, List<V>> groupValues = new TreeMap<>();
+    SortedMap<Integer, List<double[]>> groupPlains = new TreeMap<>();
+    List<V> aligned = new ArrayList<>(); // inputs dropped to the lowest level (temporaries)
+    List<V> bases = new ArrayList<>(); // the value each entry of allRotations rotates
+    List<Map<Integer, V>> allRotations = new ArrayList<>();
+    try {
+      for (int j = 0; j < xs.size(); j++) {
+        LinearTransform t = transforms.get(j);
+        if (t.groups.isEmpty()) {
+          continue;
         }
-      } finally {
-        releaseRotations(be, x, rotations);
+        V x = xs.get(j);
+        if (be.level(x) > level) {
+          x = be.dropToLevel(x, level);
+          aligned.add(x);
+        }
+        Map<Integer, V> rotations = babyRotations(be, x, t.babiesUsed);
+        bases.add(x);
+        allRotations.add(rotations);
+        for (Map.Entry<Integer, List<Term>> group : t.groups.entrySet()) {
+          addTerms(rotations, group.getValue(),
+              groupValues.computeIfAbsent(group.getKey(), g -> new ArrayList<>()),
+              groupPlains.computeIfAbsent(group.getKey(), g -> new ArrayList<>()));
+        }
       }
-    }
-    if (inners.isEmpty()) {
-      V lowest = xs.get(0);
-      for (V x : xs) {
-        lowest = be.level(x) < be.level(lowest) ? x : lowest;
+      if (groupValues.isEmpty()) {
+        return be.mulConst(lowest, 0.0);
       }
-      return be.mulConst(lowest, 0.0);
+      V out = null;
+      for (Map.Entry<Integer, List<V>> group : groupValues.entrySet()) {
+        V inner = be.mulPlainSum(group.getValue(), groupPlains.get(group.getKey()));
+        out = addReleasing(be, out, giantRotation(be, inner, group.getKey()));
+      }
+      return out;
+    } finally {
+      for (int j = 0; j < allRotations.size(); j++) {
+        releaseRotations(be, bases.get(j), allRotations.get(j));
+      }
+      aligned.forEach(be::release);
     }
-    V out = null;
-    for (Map.Entry<Integer, V> inner : inners.entrySet()) {
-      out = addReleasing(be, out, giantRotation(be, inner.getValue(), inner.getKey()));
-    }
-    return out;
   }
 
   /**
@@ -485,12 +518,13 @@ public final class LinearTransform {
     }
   }
 
-  /** {@code acc + sum over terms of diagonal * rot(x, b)}; releases {@code acc} and the products. */
-  private static <V> V innerProduct(HeBackend<V> be, Map<Integer, V> rotations, List<Term> terms, V acc) {
+  /** Appends each term's baby rotation and pre-rotated diagonal (the operands of one fused plain product sum). */
+  private static <V> void addTerms(
+      Map<Integer, V> rotations, List<Term> terms, List<V> values, List<double[]> plains) {
     for (Term term : terms) {
-      acc = addReleasing(be, acc, be.mulPlain(rotations.get(term.baby), term.diagonal));
+      values.add(rotations.get(term.baby));
+      plains.add(term.diagonal);
     }
-    return acc;
   }
 
   /** {@code rot(inner, giant)}, releasing {@code inner} (giant 0: inner itself). */

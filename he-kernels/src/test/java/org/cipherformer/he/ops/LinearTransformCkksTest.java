@@ -167,6 +167,9 @@ class LinearTransformCkksTest {
       assertEquals(ckks.topLevel() - 1, ckks.level(out));
       assertEquals(t.rotationSteps(), ckks.stats().rotationSteps());
       assertEquals(127, ckks.stats().total(OpKind.MUL_PLAIN).count());
+      assertEquals(t.giantGroupCount(), ckks.stats().total(OpKind.RESCALE).count(), "one rescaling per giant group");
+      System.out.printf("  %d rescalings (one per giant group; one per diagonal before mulPlainSum: 127)%n",
+          ckks.stats().total(OpKind.RESCALE).count());
       ckks.release(in);
       ckks.release(out);
       assertEquals(0, ckks.stats().liveValues());

@@ -39,6 +39,8 @@ class LinearTransformTest {
       union.addAll(t.giantRotationSteps());
       assertEquals(t.rotationSteps(), union);
       assertEquals(t.diagonalCount(), be.stats().total(OpKind.MUL_PLAIN).count());
+      assertEquals(t.giantGroupCount(), be.stats().total(OpKind.RESCALE).count(), "one rescaling per giant group");
+      assertEquals(0, be.stats().total(OpKind.DROP).count());
       for (int s : t.rotationSteps()) {
         assertTrue(s > -n / 2 && s <= n / 2 && s != 0, "step " + s + " not canonical for n " + n);
       }
@@ -125,6 +127,8 @@ class LinearTransformTest {
       SimulatedBackend.Value out = t.apply(be, in);
       assertClose(expected, be.output(out), "n1 " + n1);
       assertEquals(127, be.stats().total(OpKind.MUL_PLAIN).count());
+      // giant groups: floor(-63 / n1) .. floor(63 / n1)
+      assertEquals(Math.floorDiv(63, n1) - Math.floorDiv(-63, n1) + 1, be.stats().total(OpKind.RESCALE).count());
       assertEquals(t.rotationSteps(), be.stats().rotationSteps());
       System.out.printf(
           "64x64 block-diagonal (offsets -63..63), n1 = %d: %d rotations (%d baby + %d giant), %d plain products%n",
@@ -277,8 +281,23 @@ class LinearTransformTest {
         babies += t.babyRotationSteps().size();
       }
       assertEquals(babies + giants.size(), be.stats().total(OpKind.ROTATE).count(), "trial " + trial);
+      SortedSet<Integer> groups = new TreeSet<>(giants);
+      if (ts.get(0).giantGroupCount() > ts.get(0).giantRotationSteps().size()
+          || ts.get(1).giantGroupCount() > ts.get(1).giantRotationSteps().size()) {
+        groups.add(0);
+      }
+      assertEquals(groups.size(), be.stats().total(OpKind.RESCALE).count(), "one rescaling per shared giant group");
       assertEquals(1, be.level(out));
       assertEquals(3, be.stats().liveValues(), "two inputs and the output only");
+
+      // Inputs on different levels: the higher one is dropped once, before its baby rotations.
+      SimulatedBackend.Value low = be.dropToLevel(ins.get(1), 1);
+      long drops = be.stats().total(OpKind.DROP).count();
+      SimulatedBackend.Value mixed = LinearTransform.applySum(be, List.of(ins.get(0), low), ts);
+      assertClose(expected, be.output(mixed), "mixed levels, trial " + trial);
+      assertEquals(0, be.level(mixed));
+      assertEquals(drops + 1, be.stats().total(OpKind.DROP).count(), "one drop for the higher input");
+      assertEquals(5, be.stats().liveValues(), "inputs, low, two outputs");
     }
   }
 
