@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import org.cipherformer.he.Ciphertext;
+import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.ops.CkksBackend;
 import org.cipherformer.he.ops.CkksKeyHolder;
 import org.cipherformer.he.ops.CkksParameters;
+import org.cipherformer.he.ops.EvaluationKeys;
 import org.cipherformer.he.ops.OpStats;
 
 /**
@@ -34,22 +36,29 @@ public final class CkksInference implements AutoCloseable {
    * @param sections level at each section boundary
    * @param rounds   refresh rounds of the run
    * @param timings  wall times
+   * @param inputBytes  the client's input ciphertext as uploaded (SEAL format, seeded, {@link #WIRE_COMPRESSION})
+   * @param outputBytes the output ciphertexts as downloaded (SEAL format, {@link #WIRE_COMPRESSION}), together
    */
   public record Outcome(List<double[]> outputs, List<SectionLevels> sections, List<RefreshRound> rounds,
-                        Timings timings) {
+                        Timings timings, long inputBytes, long outputBytes) {
   }
+
+  /** Compression of what crosses the wire (keys, input and output ciphertexts), as for refreshes. */
+  public static final ComprMode WIRE_COMPRESSION = ComprMode.ZSTD;
 
   private final EncryptedTransformer program;
   private final CkksKeyHolder holder;
   private final CkksBackend backend;
+  private final EvaluationKeys keys;
   private final long keyGenerationNanos;
   private final SortedSet<Integer> steps;
 
-  private CkksInference(EncryptedTransformer program, CkksKeyHolder holder, CkksBackend backend, long keyNanos,
-                        SortedSet<Integer> steps) {
+  private CkksInference(EncryptedTransformer program, CkksKeyHolder holder, CkksBackend backend, EvaluationKeys keys,
+                        long keyNanos, SortedSet<Integer> steps) {
     this.program = program;
     this.holder = holder;
     this.backend = backend;
+    this.keys = keys;
     this.keyGenerationNanos = keyNanos;
     this.steps = steps;
   }
@@ -71,8 +80,16 @@ public final class CkksInference implements AutoCloseable {
     CkksKeyHolder holder = new CkksKeyHolder(parameters);
     try {
       long t0 = System.nanoTime();
-      CkksBackend backend = CkksBackend.inProcess(holder, steps);
-      return new CkksInference(program, holder, backend, System.nanoTime() - t0, steps);
+      EvaluationKeys keys = holder.generateEvaluationKeys(steps);
+      long keyNanos = System.nanoTime() - t0;
+      CkksBackend backend;
+      try {
+        backend = new CkksBackend(holder.parameters(), holder.context(), keys, holder);
+      } catch (RuntimeException e) {
+        keys.close();
+        throw e;
+      }
+      return new CkksInference(program, holder, backend, keys, keyNanos, steps);
     } catch (RuntimeException e) {
       holder.close();
       throw e;
@@ -99,28 +116,53 @@ public final class CkksInference implements AutoCloseable {
    * @return outputs and costs
    */
   public Outcome run(double[] packedInput) {
+    return run(program, packedInput);
+  }
+
+  /**
+   * Encrypts, runs another program with the same keys (e.g. another batch size of the same model), decrypts. The
+   * program's rotation steps must be among {@link #steps()} (a missing Galois key fails the rotation).
+   *
+   * @param other       the program to run; its slot count must be the parameters'
+   * @param packedInput its packed input
+   * @return outputs and costs
+   * @throws IllegalArgumentException if the program's slot count differs from the parameters'
+   */
+  public Outcome run(EncryptedTransformer other, double[] packedInput) {
+    if (other.layout().slotCount() != holder.parameters().slotCount()) {
+      throw new IllegalArgumentException("program layout has " + other.layout().slotCount()
+          + " slots, the parameters " + holder.parameters().slotCount());
+    }
     long t0 = System.nanoTime();
     Ciphertext fresh = holder.encrypt(packedInput);
     long t1 = System.nanoTime();
+    // Serialized size only (not timed): what the client uploads.
+    long inputBytes = fresh.save(WIRE_COMPRESSION).length;
     Ciphertext in = backend.input(fresh);
     RecordingBackend<Ciphertext> rec = new RecordingBackend<>(backend);
     long refreshBefore = holder.refreshNanos();
     long t2 = System.nanoTime();
     EncryptedTransformer.Result<Ciphertext> r;
     try {
-      r = program.run(rec, in);
+      r = other.run(rec, in);
     } finally {
       backend.release(in);
     }
-    long t3 = System.nanoTime();
+    long t3end = System.nanoTime();
     long clientRefresh = holder.refreshNanos() - refreshBefore;
+    long outputBytes = 0;
+    for (Ciphertext c : r.outputs()) {
+      outputBytes += c.save(WIRE_COMPRESSION).length;
+    }
+    long t3 = System.nanoTime();
     List<double[]> outputs = new ArrayList<>();
     for (Ciphertext c : r.outputs()) {
       outputs.add(holder.decrypt(c));
       backend.release(c);
     }
     long t4 = System.nanoTime();
-    return new Outcome(outputs, r.sections(), rec.rounds(), new Timings(t1 - t0, t3 - t2, clientRefresh, t4 - t3));
+    return new Outcome(outputs, r.sections(), rec.rounds(),
+        new Timings(t1 - t0, t3end - t2, clientRefresh, t4 - t3), inputBytes, outputBytes);
   }
 
   /** @return the server's operation counts and times (over all runs) */
@@ -131,6 +173,16 @@ public final class CkksInference implements AutoCloseable {
   /** @return time the key holder took to make the relinearization and Galois keys */
   public long keyGenerationNanos() {
     return keyGenerationNanos;
+  }
+
+  /** @return size of the relinearization key as uploaded (SEAL format, seeded, {@link #WIRE_COMPRESSION}) */
+  public long relinKeyBytes() {
+    return keys.relinKeyBytes(WIRE_COMPRESSION).length;
+  }
+
+  /** @return size of the Galois keys as uploaded (SEAL format, seeded, {@link #WIRE_COMPRESSION}) */
+  public long galoisKeyBytes() {
+    return keys.galoisKeyBytes(WIRE_COMPRESSION).length;
   }
 
   /** @return the rotation steps the keys were made for */
