@@ -79,7 +79,8 @@ DeviceGaloisTables DeviceContext::galois_tables(uint32_t galois_elt) const {
     const size_t n = poly_degree();
     // Validates galois_elt (odd, < 2N) and caches the host table as well.
     const std::vector<uint32_t> &perm = context_->galois_permutation(galois_elt);
-    // As cf::ckks::hoisting_correction: X^i -> X^(i g mod 2N); exponents >= N land at e - N with a sign flip.
+    // The Galois map on exponents, as the CPU engine applies it: X^i -> X^(i g mod 2N); exponents >= N land at
+    // e - N with a sign flip.
     std::vector<uint64_t> negated(n, 0);
     std::vector<uint32_t> source(n, 0xFFFFFFFFu);
     for (size_t i = 0; i < n; ++i) {

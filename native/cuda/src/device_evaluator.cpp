@@ -414,7 +414,8 @@ std::vector<DeviceCiphertext> DeviceEvaluator::rotate_hoisted(const DeviceCipher
     kernels::permute_limbs(r.data.data(), a.data.data(), k, n, tables.permutation);
     CF_CUDA_CHECK(cudaMemsetAsync(r.data.data() + k * n, 0, k * n * sizeof(uint64_t), 0));
 
-    // SEAL's digits of the rotated c_1 = permuted digits + q_j * (NEG - Z_j) (see cf::ckks::HoistingCorrection).
+    // SEAL's digits of the rotated c_1 = permuted digits + q_j * (NEG - Z_j): the sign correction of hoisted key
+    // switching (the CPU engine now uses shifted digits instead, native/src/ckks/hoisted_key_switch.cpp; same results).
     // Z_j (source coefficient 0 at a negated position) is rare; find the digits that have one.
     const uint64_t *negated_ntt = context_->hoisting_negated_ntt(elts[s], a.level);
     DeviceBuffer z(data_primes * n);

@@ -46,7 +46,7 @@ class DeviceContext {
   /// @throws std::invalid_argument if galois_elt is even or >= 2N; CudaError.
   DeviceGaloisTables galois_tables(uint32_t galois_elt) const;
   /// NTT_t(NEG) of galois_elt under the key-switching primes of `level` (level + 2 limbs: q_0..q_level, then P),
-  /// computed on first use (HoistingCorrection::negated).
+  /// computed on first use (the negated-coefficient masks of the hoisting sign correction).
   const uint64_t *hoisting_negated_ntt(uint32_t galois_elt, size_t level) const;
   /// (q_j mod q_p) Shoup-prepared for q_p, at j * prime_count() + p.
   const DevMulOperand *qj_mod_p() const noexcept { return reinterpret_cast<const DevMulOperand *>(qj_mod_p_.data()); }

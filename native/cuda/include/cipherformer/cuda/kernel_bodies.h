@@ -250,7 +250,7 @@ CF_HD void divide_round_finish_body(uint64_t *out, size_t out_stride, const uint
 }
 
 /// Word idx = j n + e: marks z[idx] = 1 and flags[j] = 1 where output e of the automorphism is negated and its source
-/// coefficient of digit j is 0 (the Z_j of cf::ckks::HoistingCorrection).
+/// coefficient of digit j is 0 (the Z_j of the hoisting sign correction).
 CF_HD void zero_marks_body(uint64_t *z, uint32_t *flags, const uint64_t *coeffs, const uint32_t *source, size_t n,
                            size_t idx) {
   const size_t j = idx / n;

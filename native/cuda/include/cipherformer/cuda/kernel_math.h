@@ -211,7 +211,8 @@ CF_HD uint32_t limb_prime(const LimbPrimes &map, size_t b) {
 
 /// Digit j of the key-switching decomposition under key prime t, after the Galois permutation and SEAL's sign
 /// correction for hoisting: d = permuted digit + (q_j mod m_t) * W, where W (0 or 1 per coefficient, in NTT form) is
-/// NTT_t(NEG - Z_j) (see cf::ckks::HoistingCorrection). No correction (w_ntt = 0) when t = j or without hoisting.
+/// NTT_t(NEG - Z_j) (the sign correction of hoisted key switching; the CPU engine now uses shifted digits instead,
+/// native/src/ckks/hoisted_key_switch.cpp). No correction (w_ntt = 0) when t = j or without hoisting.
 CF_HD uint64_t corrected_digit(uint64_t permuted, uint64_t w_ntt, const DevMulOperand &qj_mod_t,
                                const DevModulus &mt) {
   return add_mod(permuted, shoup_mod(w_ntt, qj_mod_t, mt.value), mt);
