@@ -27,6 +27,32 @@ public final class Checkpoint {
         this.tensors = tensors;
     }
 
+    /**
+     * The metadata every training run records in its checkpoints, in this order: model, variant, seed, epochs,
+     * epochs_completed, init and init_epochs (when continued from a checkpoint), batch, lr, range_weight. Callers add
+     * their own entries after these.
+     *
+     * @param init the checkpoint the run continued from, or null
+     */
+    public static Map<String, String> runMetadata(String model, String variant, long seed, int epochs,
+                                                  int epochsCompleted, Checkpoint init, int batch, float lr,
+                                                  double rangeWeight) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", model);
+        meta.put("variant", variant);
+        meta.put("seed", Long.toString(seed));
+        meta.put("epochs", Integer.toString(epochs));
+        meta.put("epochs_completed", Integer.toString(epochsCompleted));
+        if (init != null) {
+            meta.put("init", init.metadata.get("command"));
+            meta.put("init_epochs", init.metadata.getOrDefault("epochs_completed", init.metadata.get("epochs")));
+        }
+        meta.put("batch", Integer.toString(batch));
+        meta.put("lr", Float.toString(lr));
+        meta.put("range_weight", Double.toString(rangeWeight));
+        return meta;
+    }
+
     public void write(Path path) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {

@@ -174,19 +174,8 @@ public final class TrainLm {
                 System.out.flush();
                 // checkpoint after every epoch, so a run cut short still leaves its latest weights
                 long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-                Map<String, String> meta = new LinkedHashMap<>();
-                meta.put("model", "tiny-lm");
-                meta.put("variant", variant);
-                meta.put("seed", Long.toString(seed));
-                meta.put("epochs", Integer.toString(epochs));
-                meta.put("epochs_completed", Integer.toString(epoch + 1));
-                if (init != null) {
-                    meta.put("init", init.metadata.get("command"));
-                    meta.put("init_epochs", init.metadata.getOrDefault("epochs_completed", init.metadata.get("epochs")));
-                }
-                meta.put("batch", Integer.toString(batch));
-                meta.put("lr", Float.toString(lr));
-                meta.put("range_weight", Double.toString(rangeWeight));
+                Map<String, String> meta = Checkpoint.runMetadata("tiny-lm", variant, seed, epochs, epoch + 1, init,
+                        batch, lr, rangeWeight);
                 settings.describeInto(meta);
                 if (distill != null) {
                     distill.describeInto(meta);

@@ -157,19 +157,8 @@ public final class TrainVit {
                 System.out.flush();
                 // checkpoint after every epoch, so a run cut short still leaves its latest weights
                 long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-                Map<String, String> meta = new LinkedHashMap<>();
-                meta.put("model", "vit-fmnist");
-                meta.put("variant", variant);
-                meta.put("seed", Long.toString(seed));
-                meta.put("epochs", Integer.toString(epochs));
-                meta.put("epochs_completed", Integer.toString(epoch + 1));
-                if (init != null) {
-                    meta.put("init", init.metadata.get("command"));
-                    meta.put("init_epochs", init.metadata.getOrDefault("epochs_completed", init.metadata.get("epochs")));
-                }
-                meta.put("batch", Integer.toString(batch));
-                meta.put("lr", Float.toString(lr));
-                meta.put("range_weight", Double.toString(rangeWeight));
+                Map<String, String> meta = Checkpoint.runMetadata("vit-fmnist", variant, seed, epochs, epoch + 1, init,
+                        batch, lr, rangeWeight);
                 meta.put("train_examples", Integer.toString(trainCount));
                 meta.put("test_examples", Integer.toString(testCount));
                 meta.put("test_accuracy", Double.toString(accuracy));
