@@ -107,6 +107,17 @@ void divide_and_round_last(const DeviceContext &context, size_t level, uint64_t 
                                context.moduli(), accumulate);
 }
 
+/// a op= p on the first polynomial of a (the plaintext lives there), after SEAL's checks for add_plain/sub_plain.
+void combine_plain_inplace(const DeviceContext &context, BinaryOp op, DeviceCiphertext &a, const DevicePlaintext &p) {
+  check_device_ciphertext(context, a, "encrypted");
+  check_device_plaintext(context, p, "plain");
+  check_same_level(a.level, p.level, "encrypted and plain");
+  check_same_scale(a.scale, p.scale, "encrypted and plain");
+  const size_t k = a.level + 1;
+  kernels::binary_limbs(op, a.data.data(), p.data.data(), k, k, context.poly_degree(), ciphertext_limbs(a.level),
+                        context.moduli());
+}
+
 }  // namespace
 
 DeviceEvaluator::DeviceEvaluator(std::shared_ptr<const DeviceContext> context) : context_(std::move(context)) {
@@ -176,24 +187,12 @@ void DeviceEvaluator::sub_inplace(DeviceCiphertext &a, const DeviceCiphertext &b
 }
 
 void DeviceEvaluator::add_plain_inplace(DeviceCiphertext &a, const DevicePlaintext &p) const {
-  check_device_ciphertext(*context_, a, "encrypted");
-  check_device_plaintext(*context_, p, "plain");
-  check_same_level(a.level, p.level, "encrypted and plain");
-  check_same_scale(a.scale, p.scale, "encrypted and plain");
-  const size_t k = a.level + 1;
-  kernels::binary_limbs(BinaryOp::kAdd, a.data.data(), p.data.data(), k, k, context_->poly_degree(),
-                        ciphertext_limbs(a.level), context_->moduli());
+  combine_plain_inplace(*context_, BinaryOp::kAdd, a, p);
   check_not_transparent(a);
 }
 
 void DeviceEvaluator::sub_plain_inplace(DeviceCiphertext &a, const DevicePlaintext &p) const {
-  check_device_ciphertext(*context_, a, "encrypted");
-  check_device_plaintext(*context_, p, "plain");
-  check_same_level(a.level, p.level, "encrypted and plain");
-  check_same_scale(a.scale, p.scale, "encrypted and plain");
-  const size_t k = a.level + 1;
-  kernels::binary_limbs(BinaryOp::kSub, a.data.data(), p.data.data(), k, k, context_->poly_degree(),
-                        ciphertext_limbs(a.level), context_->moduli());
+  combine_plain_inplace(*context_, BinaryOp::kSub, a, p);
   check_not_transparent(a);
 }
 
