@@ -65,7 +65,8 @@ class CkksKeyHolderTest {
         double v = x[Math.floorMod(i - 2, x.length)];
         worst = Math.max(worst, Math.abs(v * v - got[i]));
       }
-      assertTrue(worst < 1e-7, "rotate, square, refresh: error " + worst);
+      // Squaring doubles the error of |x| <= 1 values; refresh adds its own (CkksRefreshTest): 3e-7 leaves margin.
+      assertTrue(worst < 3e-7, "rotate, square, refresh: error " + worst);
       assertThrows(IllegalArgumentException.class, () -> server.rotate(cx, 2));
       for (Ciphertext c : List.of(cx, rot, sq, fresh)) {
         server.release(c);
