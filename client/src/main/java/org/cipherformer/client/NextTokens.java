@@ -1,0 +1,30 @@
+package org.cipherformer.client;
+
+/**
+ * Next-token logits of the prompts of one inference, decrypted by the client.
+ *
+ * @param logits  {@code [prompt][vocabulary id]}
+ * @param timings where the time went
+ */
+public record NextTokens(double[][] logits, InferenceTimings timings) {
+  /** @return the most likely next token id of prompt {@code i} */
+  public int predicted(int i) {
+    return Classification.argmax(logits[i]);
+  }
+
+  /**
+   * @param i prompt
+   * @param k how many
+   * @return the ids of the k most likely next tokens, most likely first
+   */
+  public int[] top(int i, int k) {
+    double[] v = logits[i];
+    return java.util.stream.IntStream.range(0, v.length).boxed()
+        .sorted((a, b) -> Double.compare(v[b], v[a])).limit(k).mapToInt(Integer::intValue).toArray();
+  }
+
+  /** @return softmax of prompt {@code i}'s logits */
+  public double[] probabilities(int i) {
+    return Classification.softmax(logits[i]);
+  }
+}
