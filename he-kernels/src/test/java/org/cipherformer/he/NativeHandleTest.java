@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,5 +120,39 @@ class NativeHandleTest {
 
   private static void createAndDrop(Recorder recorder) {
     new Handle(1234, recorder).pointer();
+  }
+
+  @Test
+  void liveCountFollowsCloseAndCountsEachHandleOnce() throws InterruptedException {
+    Recorder recorder = new Recorder();
+    long before = NativeHandle.settledLiveHandles();
+    Handle a = new Handle(11, recorder);
+    Handle b = new Handle(12, recorder);
+    assertEquals(before + 2, NativeHandle.liveHandles());
+    assertEquals(2L, NativeHandle.liveHandlesByKind().get("Handle"));
+    a.close();
+    a.close();
+    assertEquals(before + 1, NativeHandle.liveHandles(), "a second close must not count twice");
+    b.close();
+    assertEquals(before, NativeHandle.liveHandles());
+    assertEquals(null, NativeHandle.liveHandlesByKind().get("Handle"), "no Handle left");
+  }
+
+  @Test
+  void liveCountFallsWhenTheCleanerFreesAnUnreachableHandle() throws InterruptedException {
+    Recorder recorder = new Recorder();
+    long before = NativeHandle.settledLiveHandles();
+    createAndDrop(recorder);
+    assertEquals(before + 1, NativeHandle.liveHandles(), "an unreachable handle counts until the Cleaner runs");
+    long after = NativeHandle.awaitLiveHandles(before, Duration.ofSeconds(10));
+    assertEquals(1, recorder.frees.get());
+    assertEquals(before, after);
+  }
+
+  @Test
+  void aRejectedNullPointerIsNotCounted() throws InterruptedException {
+    long before = NativeHandle.settledLiveHandles();
+    assertThrows(IllegalArgumentException.class, () -> new Handle(0, new Recorder()));
+    assertEquals(before, NativeHandle.liveHandles());
   }
 }
