@@ -68,7 +68,8 @@ import org.cipherformer.he.io.SealFormatException;
  *
  * <p>Values: every ciphertext this backend returns is live until {@link #release}d (closed). Values made elsewhere
  * enter through {@link #input}. The backend owns the evaluation keys it was given and frees them in {@link #close};
- * the context is the caller's. Not thread-safe.
+ * the context is the caller's. Not thread-safe (one backend per thread; backends on several threads may share one
+ * encode cache, see {@link PlaintextCache}).
  */
 public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   /**
@@ -117,6 +118,8 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   private final OpStats stats = new OpStats();
   private final Set<Ciphertext> live = Collections.newSetFromMap(new WeakHashMap<>());
   private final PlaintextCache encodeCache;
+  /** Whether {@link #encodeCache} is this backend's own (closed with it) or shared with other backends. */
+  private final boolean ownsEncodeCache;
 
   /**
    * A backend with the default mask bound.
@@ -151,6 +154,26 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
    */
   public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
       double maskBound, long encodeCacheBytes) {
+    this(parameters, context, keys, client, maskBound, null, encodeCacheBytes);
+  }
+
+  /**
+   * A backend with mask bound {@code maskBound} (R) that takes its plain-operand encodings from {@code sharedCache},
+   * an encode cache it shares with other backends of the same parameters (for instance every session of one model in
+   * a server: encodings do not depend on keys). The backend does not close the shared cache; its owner closes it
+   * once no backend uses it any more. The {@code encodeCache*} getters then report the shared cache's totals.
+   *
+   * @throws IllegalArgumentException if the context, keys or cache belong to other parameters, or R is not positive
+   *     and finite
+   */
+  public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
+      double maskBound, PlaintextCache sharedCache) {
+    this(parameters, context, keys, client, maskBound, Objects.requireNonNull(sharedCache, "sharedCache"), 0);
+  }
+
+  /** sharedCache null: an own cache of encodeCacheBytes. */
+  private CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
+      double maskBound, PlaintextCache sharedCache, long encodeCacheBytes) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.context = Objects.requireNonNull(context, "context");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -172,7 +195,17 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       galoisElements.add(g);
     }
     this.maskBound = maskBound;
-    this.encodeCache = new PlaintextCache(encodeCacheBytes, 8L * parameters.polyModulusDegree());
+    if (sharedCache != null) {
+      if (!sharedCache.context().parameters().equals(context.parameters())) {
+        throw new IllegalArgumentException("shared encode cache belongs to " + sharedCache.context()
+            + ", not to the parameters of " + context);
+      }
+      this.encodeCache = sharedCache;
+      this.ownsEncodeCache = false;
+    } else {
+      this.encodeCache = new PlaintextCache(context, encodeCacheBytes);
+      this.ownsEncodeCache = true;
+    }
     this.encoder = new CkksEncoder(context);
     this.evaluator = new Evaluator(context);
   }
@@ -211,7 +244,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
 
   /**
    * Plain operands ({@code addPlain}, {@code mulPlain}, {@code mulPlainSum}) whose encoding came from the encode
-   * cache. The cache keys an array by identity at a level and scale, guarded by a fingerprint of its content (an
+   * cache (a shared cache: of all its backends). The cache keys an array by identity at a level and scale, guarded by a fingerprint of its content (an
    * array changed in place is re-encoded); callers should not mutate arrays they pass. See {@link PlaintextCache}.
    */
   public long encodeCacheHits() {
@@ -391,7 +424,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   public Ciphertext mulConstSum(List<Ciphertext> xs, double[] consts) {
     Objects.requireNonNull(consts, "consts");
     int level = sumLevel(xs, consts.length, "mulConstSum");
-    return weightedSum(xs, level, j -> new PlaintextCache.Encoded(encodeConst(consts[j], level), false));
+    return weightedSum(xs, level, j -> PlaintextCache.Encoded.owned(encodeConst(consts[j], level)));
   }
 
   /** The lowest level of {@code xs} (checked: live values, one operand each, at least one, level >= 1). */
@@ -452,7 +485,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   /** The encoding of {@code values} at {@code level} and {@code scale} via the encode cache; one ENCODE (timed). */
   private PlaintextCache.Encoded encodePlain(double[] values, int level, double scale) {
     long t = System.nanoTime();
-    PlaintextCache.Encoded p = encodeCache.get(values, level, scale, () -> encoder.encode(values, level, scale));
+    PlaintextCache.Encoded p = encodeCache.get(values, level, scale);
     stats.record(OpKind.ENCODE, 1, System.nanoTime() - t);
     return p;
   }
@@ -788,10 +821,15 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     return stats;
   }
 
-  /** Frees the evaluation keys, encoder, evaluator and encode cache (not the context, not the values). */
+  /**
+   * Frees the evaluation keys, encoder, evaluator and its own encode cache (not a shared cache, not the context, not
+   * the values).
+   */
   @Override
   public void close() {
-    encodeCache.close();
+    if (ownsEncodeCache) {
+      encodeCache.close();
+    }
     evaluator.close();
     encoder.close();
     keys.close();
