@@ -50,6 +50,9 @@ import org.cipherformer.proto.v1.SessionServiceGrpc;
  * Thread-safe: concurrent inferences need distinct key sets or run one after the other on a shared one.
  */
 public final class CipherformerClient implements AutoCloseable {
+  /** Largest key upload chunk this client sends (the session's max_chunk_bytes if smaller). */
+  public static final int MAX_CHUNK_BYTES = 1 << 20;
+
   private final ManagedChannel channel;
   private final boolean ownsChannel;
   private final ClientOptions options;
@@ -200,8 +203,12 @@ public final class CipherformerClient implements AutoCloseable {
       throw new CipherformerException(Status.Code.RESOURCE_EXHAUSTED, "the keys are " + keys.uploadBytes()
           + " bytes, the session accepts at most " + session.getMaxKeyBytes());
     }
-    KeyUpload upload = new KeyUpload(session.getSessionId(), keys.relinKeyView(), keys.galoisKeyView(),
-        session.getMaxChunkBytes(), listener);
+    // Chunks of at most 1 MiB even if the server allows more: fine-grained progress and flow control, and well
+    // below any sensible max inbound message size.
+    int chunk = session.getMaxChunkBytes() == 0 ? 0 : (int) Math.min(MAX_CHUNK_BYTES,
+        Integer.toUnsignedLong(session.getMaxChunkBytes()));
+    KeyUpload upload = new KeyUpload(session.getSessionId(), keys.relinKeyView(), keys.galoisKeyView(), chunk,
+        listener);
     try {
       prepare(SessionServiceGrpc.newStub(channel)).uploadKeys(upload);
       return upload.result().get();
@@ -227,7 +234,8 @@ public final class CipherformerClient implements AutoCloseable {
   }
 
   /**
-   * Describes the model, makes a key set, creates a session and uploads the keys. The session owns the key set.
+   * Describes the model, makes a key set, creates a session and uploads the keys. The session owns the key set (its
+   * serialized keys are dropped after the upload; the secret key stays until the session is closed).
    *
    * @param model    the model's name
    * @param keygen   key generation progress
@@ -249,6 +257,10 @@ public final class CipherformerClient implements AutoCloseable {
     try {
       long t0 = System.nanoTime();
       KeyUploadResponse r = uploadKeys(session, keys, listener);
+      if (owns) {
+        // Nobody else can upload this key set again: free the serialized copy (hundreds of MB) now.
+        keys.discardSerializedKeys();
+      }
       return new ModelSession(this, session, keys, owns, r, System.nanoTime() - t0);
     } catch (RuntimeException e) {
       try {

@@ -29,8 +29,9 @@ public final class ModelKeys implements AutoCloseable {
   private final ModelDescription description;
   private final CkksParameters parameters;
   private final SortedSet<Integer> steps;
-  private final byte[] relinKey;
-  private final byte[] galoisKeys;
+  private final long uploadBytes;
+  private byte[] relinKey;
+  private byte[] galoisKeys;
   private final long generationNanos;
   private final Runnable onClose;
   private CkksKeyHolder holder;
@@ -45,6 +46,7 @@ public final class ModelKeys implements AutoCloseable {
     this.steps = Collections.unmodifiableSortedSet(steps);
     this.relinKey = relinKey;
     this.galoisKeys = galoisKeys;
+    this.uploadBytes = (long) relinKey.length + galoisKeys.length;
     this.generationNanos = generationNanos;
     this.onClose = onClose;
   }
@@ -112,27 +114,52 @@ public final class ModelKeys implements AutoCloseable {
     return steps;
   }
 
-  /** The relinearization key as uploaded (empty if the plan needs none). */
-  public byte[] relinKeyBytes() {
-    return relinKey.clone();
+  /**
+   * The relinearization key as uploaded (empty if the plan needs none).
+   *
+   * @throws IllegalStateException if the serialized keys were discarded (see {@link #discardSerializedKeys})
+   */
+  public synchronized byte[] relinKeyBytes() {
+    return relinKeyView().clone();
   }
 
-  /** The Galois keys as uploaded. */
-  public byte[] galoisKeyBytes() {
-    return galoisKeys.clone();
+  /**
+   * The Galois keys as uploaded.
+   *
+   * @throws IllegalStateException if the serialized keys were discarded (see {@link #discardSerializedKeys})
+   */
+  public synchronized byte[] galoisKeyBytes() {
+    return galoisKeyView().clone();
   }
 
   /** Upload size: relinearization key plus Galois keys, in bytes. */
   public long uploadBytes() {
-    return (long) relinKey.length + galoisKeys.length;
+    return uploadBytes;
   }
 
-  byte[] relinKeyView() {
+  synchronized byte[] relinKeyView() {
+    if (relinKey == null) {
+      throw new IllegalStateException("the serialized keys of model '" + model + "' were discarded after upload");
+    }
     return relinKey;
   }
 
-  byte[] galoisKeyView() {
+  synchronized byte[] galoisKeyView() {
+    if (galoisKeys == null) {
+      throw new IllegalStateException("the serialized keys of model '" + model + "' were discarded after upload");
+    }
     return galoisKeys;
+  }
+
+  /**
+   * Drops the serialized evaluation keys (about 270 MB for the shipped ViT) once no further session needs them; the
+   * secret key stays, so encryption, decryption and refresh answers keep working. A session opened by
+   * {@link CipherformerClient#openSession(String, KeyGenerationListener, UploadListener)} owns its key set and does
+   * this after the upload.
+   */
+  public synchronized void discardSerializedKeys() {
+    relinKey = null;
+    galoisKeys = null;
   }
 
   /** Time taken to make and serialize the keys, in nanoseconds. */
