@@ -7,8 +7,8 @@ import org.cipherformer.he.ops.RefreshClient;
 
 /**
  * Makes the CKKS backend of a session once its keys are in: the one place where the server decides how backends
- * encode plain operands. The default gives each backend its own encode cache of a fixed bound
- * ({@link #withEncodeCacheBytes}); a cache shared by all sessions of a model plugs in here.
+ * encode plain operands. The server's default is {@link SharedEncodeCaches} (one encode cache per model, shared by
+ * all its sessions); {@link #withEncodeCacheBytes} gives each backend a private cache instead.
  */
 @FunctionalInterface
 public interface BackendFactory {

@@ -67,6 +67,7 @@ public final class CipherformerServer implements AutoCloseable {
   private ExecutorService grpcExecutor;
   private ThreadPoolExecutor workers;
   private ScheduledExecutorService sweeper;
+  private SharedEncodeCaches encodeCaches;
   private volatile boolean closed;
 
   private CipherformerServer(Builder config) {
@@ -100,8 +101,11 @@ public final class CipherformerServer implements AutoCloseable {
       // Inferences plus key loads; a full pool refuses (RESOURCE_EXHAUSTED) instead of queueing without bound.
       workers = new ThreadPoolExecutor(0, config.maxConcurrentInferences + config.executorThreads, 60,
           TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("cipherformer-worker"));
-      BackendFactory backends = config.backendFactory != null ? config.backendFactory
-          : BackendFactory.withEncodeCacheBytes(config.encodeCacheBytes);
+      BackendFactory backends = config.backendFactory;
+      if (backends == null) {
+        encodeCaches = new SharedEncodeCaches(config.encodeCacheBytes);
+        backends = encodeCaches;
+      }
       ServerCore core = new ServerCore(models, sessions, backends, workers, inferences, config.maxChunkBytes,
           config.refreshReplyTimeout);
 
@@ -189,6 +193,14 @@ public final class CipherformerServer implements AutoCloseable {
     return sessions;
   }
 
+  /**
+   * @return the encode caches shared by the sessions of each model (null when a custom {@link Builder#backendFactory}
+   *     is used, or before start)
+   */
+  public SharedEncodeCaches encodeCaches() {
+    return encodeCaches;
+  }
+
   /** @return sessions open now (all tenants) */
   public int activeSessions() {
     return sessions == null ? 0 : sessions.activeSessions();
@@ -253,6 +265,9 @@ public final class CipherformerServer implements AutoCloseable {
     } finally {
       if (sessions != null) {
         sessions.closeAll();
+      }
+      if (encodeCaches != null) {
+        encodeCaches.close();
       }
       if (grpcExecutor != null) {
         grpcExecutor.shutdownNow();
@@ -453,10 +468,11 @@ public final class CipherformerServer implements AutoCloseable {
     }
 
     /**
-     * Bound of each session backend's private encode cache in bytes; default the system property
-     * {@value CkksBackend#ENCODE_CACHE_BYTES_PROPERTY} if set, else 0 (see {@link BackendFactory#withEncodeCacheBytes}:
-     * a cache below the ~2 GiB ViT working set gets no hits, and eight sessions with 2.5 GiB each do not fit in
-     * 20 GB).
+     * Bound in bytes of the encode cache that all sessions of one model share ({@link SharedEncodeCaches}: one cache
+     * per model, not per session); default the system property {@value CkksBackend#ENCODE_CACHE_BYTES_PROPERTY} if
+     * set, else {@link CkksBackend#DEFAULT_ENCODE_CACHE_BYTES} (2.5 GiB: the shipped ViT's working set is 1.98 GiB at
+     * n16384, and a cache below a program's working set gets no hits from LRU). 0: no cache, every inference encodes
+     * its operands (about 4-5 s more per ViT inference). Ignored when a {@link #backendFactory} is set.
      */
     public Builder encodeCacheBytes(long bytes) {
       if (bytes < 0) {
@@ -498,7 +514,7 @@ public final class CipherformerServer implements AutoCloseable {
     private static long defaultEncodeCacheBytes() {
       String v = System.getProperty(CkksBackend.ENCODE_CACHE_BYTES_PROPERTY);
       if (v == null || v.isBlank()) {
-        return 0;
+        return CkksBackend.DEFAULT_ENCODE_CACHE_BYTES;
       }
       try {
         return Long.parseLong(v.trim());
