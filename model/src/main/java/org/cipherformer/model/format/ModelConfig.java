@@ -14,9 +14,10 @@ import java.util.Map;
  * @param architecture sizes; ViT fields for image classification, LM fields for causal LM
  * @param components   the non-linear components
  * @param training     free-form provenance (seed, epochs, data, command, metrics); JSON-compatible values
+ * @param equivariant  set iff the weights were transformed for EE mode (then a causal LM has no tokenizer), or null
  */
 public record ModelConfig(String name, Task task, Variant variant, Architecture architecture, Components components,
-                          Map<String, Object> training) {
+                          Map<String, Object> training, EquivariantSpec equivariant) {
     /** The value of the "format" field. */
     public static final String FORMAT = "cipherformer-model";
     /** The value of the "format_version" field this code reads and writes. */
@@ -51,8 +52,16 @@ public record ModelConfig(String name, Task task, Variant variant, Architecture 
             if (a.image() != null) {
                 throw new IllegalArgumentException("architecture.image must be absent for causal-lm");
             }
-            if (a.vocabSize() == null || a.tokenizer() == null) {
-                throw new IllegalArgumentException("architecture.vocab_size and tokenizer are required for causal-lm");
+            if (a.vocabSize() == null) {
+                throw new IllegalArgumentException("architecture.vocab_size is required for causal-lm");
+            }
+            if (equivariant == null && a.tokenizer() == null) {
+                throw new IllegalArgumentException("architecture.tokenizer is required for causal-lm");
+            }
+            if (equivariant != null && a.tokenizer() != null) {
+                // The tokenizer would map permuted ids back to words: an EE model must not carry one.
+                throw new IllegalArgumentException("architecture.tokenizer must be absent for an equivariant "
+                        + "(EE-transformed) causal-lm");
             }
             if (!a.causal()) {
                 throw new IllegalArgumentException("architecture.causal must be true for causal-lm");
@@ -66,5 +75,15 @@ public record ModelConfig(String name, Task task, Variant variant, Architecture 
             throw new IllegalArgumentException("variant original needs softmax, layernorm and gelu");
         }
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
+    }
+
+    /**
+     * A configuration of an untransformed model ({@code equivariant} null).
+     *
+     * @throws IllegalArgumentException naming the offending field
+     */
+    public ModelConfig(String name, Task task, Variant variant, Architecture architecture, Components components,
+                       Map<String, Object> training) {
+        this(name, task, variant, architecture, components, training, null);
     }
 }

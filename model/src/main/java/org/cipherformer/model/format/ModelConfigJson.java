@@ -74,9 +74,17 @@ public final class ModelConfigJson {
             }
             training = JsonSupport.MAPPER.convertValue(t, new TypeReference<Map<String, Object>>() { });
         }
+        EquivariantSpec equivariant = null;
+        if (top.has("equivariant")) {
+            JsonSupport.Obj e = top.object("equivariant");
+            String scheme = e.string("scheme");
+            String keyId = e.string("key_id");
+            e.finish();
+            equivariant = build(e, null, () -> new EquivariantSpec(scheme, keyId));
+        }
         top.finish();
         try {
-            return new ModelConfig(name, task, variant, architecture, components, training);
+            return new ModelConfig(name, task, variant, architecture, components, training, equivariant);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(source + ": " + e.getMessage(), e);
         }
@@ -286,6 +294,11 @@ public final class ModelConfigJson {
             act.put("type", "gelu");
         }
         top.set("training", JsonSupport.MAPPER.valueToTree(config.training()));
+        if (config.equivariant() != null) {
+            ObjectNode e = top.putObject("equivariant");
+            e.put("scheme", config.equivariant().scheme());
+            e.put("key_id", config.equivariant().keyId());
+        }
         try {
             return JsonSupport.MAPPER.writeValueAsString(top) + "\n";
         } catch (JsonProcessingException e) {

@@ -14,7 +14,7 @@ import org.cipherformer.model.tokenizer.WordTokenizer;
 
 /**
  * Loads and writes a model directory: {@code config.json}, {@code model.safetensors} and, for a causal LM, the
- * tokenizer file named by {@code architecture.tokenizer}. Loading checks every tensor against
+ * tokenizer file named by {@code architecture.tokenizer} (absent for an EE-transformed LM). Loading checks every tensor against
  * {@link TensorLayout#expectedShapes}: no missing tensor, no extra tensor, every shape equal, every value finite, and
  * the tokenizer's vocabulary size equal to {@code vocab_size}. Writing runs the same checks first, so a model that
  * was written can always be loaded.
@@ -33,7 +33,7 @@ public final class ModelDirectory {
      *
      * @param config    configuration
      * @param weights   tensors by name, in {@link TensorLayout} order
-     * @param tokenizer tokenizer for a causal LM, null for a ViT
+     * @param tokenizer tokenizer for a causal LM, null for a ViT and for an EE-transformed LM
      */
     public record Model(ModelConfig config, Map<String, Tensor> weights, WordTokenizer tokenizer) {
         /** Copies the weights into an unmodifiable map. */
@@ -72,7 +72,7 @@ public final class ModelDirectory {
         SafeTensors.Content content = SafeTensors.read(weightsFile);
         Map<String, Tensor> weights = checkWeights(config, content.tensors(), weightsFile.toString());
         WordTokenizer tokenizer = null;
-        if (config.task() == Task.CAUSAL_LM) {
+        if (config.task() == Task.CAUSAL_LM && config.architecture().tokenizer() != null) {
             Path tokFile = dir.resolve(config.architecture().tokenizer());
             requireFile(tokFile);
             tokenizer = WordTokenizer.load(tokFile);
@@ -150,7 +150,11 @@ public final class ModelDirectory {
     public static void write(Path dir, ModelConfig config, Map<String, Tensor> weights, WordTokenizer tokenizer,
                              Map<String, String> metadata) throws IOException {
         Map<String, Tensor> ordered = checkWeights(config, weights, dir.resolve(WEIGHTS).toString());
-        if (config.task() == Task.CAUSAL_LM) {
+        if (config.task() == Task.CAUSAL_LM && config.architecture().tokenizer() == null) {
+            if (tokenizer != null) {
+                throw new ModelFormatException(dir + ": an equivariant causal-lm model has no tokenizer");
+            }
+        } else if (config.task() == Task.CAUSAL_LM) {
             if (tokenizer == null) {
                 throw new ModelFormatException(dir + ": a causal-lm model needs a tokenizer");
             }
