@@ -16,16 +16,63 @@ import org.cipherformer.model.format.Task;
  * transformed ViT on it exactly as it runs any ViT on an image.
  */
 public final class EeCodec {
-    private final EePermutations perms;
     private final String keyId;
+    private final ImageSpec image;
+    private final Permutation classes;
+    private final Permutation patchPixels;
+    private final Permutation patchPositions;
+    private final Permutation vocab;
+
+    private EeCodec(EeKey key, ImageSpec image, Integer vocabSize) {
+        this.keyId = key.keyId();
+        this.image = image;
+        if (image != null) {
+            classes = EeKeySchedule.derive(key, EeKeySchedule.classesLabel(), image.numClasses());
+            patchPixels = EeKeySchedule.derive(key, EeKeySchedule.patchPixelsLabel(), image.patchDim());
+            patchPositions = EeKeySchedule.derive(key, EeKeySchedule.patchPositionsLabel(), image.patchCount());
+            vocab = null;
+        } else {
+            vocab = EeKeySchedule.derive(key, EeKeySchedule.vocabLabel(), vocabSize);
+            classes = null;
+            patchPixels = null;
+            patchPositions = null;
+        }
+    }
 
     /**
      * @param key    the EE key
-     * @param config the model's configuration (original or transformed: only sizes and task are used)
+     * @param config the model's configuration (original or transformed: only input/output sizes and task are used)
      */
     public EeCodec(EeKey key, ModelConfig config) {
-        this.perms = EePermutations.derive(key, config);
-        this.keyId = key.keyId();
+        this(key, config.task() == Task.IMAGE_CLASSIFICATION ? config.architecture().image() : null,
+                config.architecture().vocabSize());
+    }
+
+    /**
+     * The codec of an image classifier, from its input geometry alone (what a server describes).
+     *
+     * @param key   the EE key
+     * @param image image size, patch size and class count
+     * @return the codec
+     */
+    public static EeCodec forImages(EeKey key, ImageSpec image) {
+        return new EeCodec(key, java.util.Objects.requireNonNull(image, "image"), null);
+    }
+
+    /**
+     * The codec of a causal LM, from its vocabulary size alone.
+     *
+     * @param key       the EE key
+     * @param vocabSize vocabulary size, {@code >= 1}
+     * @return the codec
+     */
+    public static EeCodec forVocabulary(EeKey key, int vocabSize) {
+        return new EeCodec(key, null, vocabSize);
+    }
+
+    /** @return the public id of the key this codec was derived from */
+    public String keyId() {
+        return keyId;
     }
 
     /**
@@ -55,8 +102,8 @@ public final class EeCodec {
         if (pixels.length != n) {
             throw new IllegalArgumentException("image has " + pixels.length + " values, model needs " + n);
         }
-        Permutation positions = perms.patchPositions();
-        Permutation inPatch = perms.patchPixels();
+        Permutation positions = patchPositions;
+        Permutation inPatch = patchPixels;
         double[] out = new double[n];
         for (int t = 0; t < im.patchCount(); t++) {
             int from = positions.source(t);
@@ -86,7 +133,7 @@ public final class EeCodec {
      */
     public double[] unpermuteClassLogits(double[] permutedLogits) {
         requireImage();
-        return perms.classes().unpermute(permutedLogits);
+        return classes.unpermute(permutedLogits);
     }
 
     /**
@@ -135,16 +182,16 @@ public final class EeCodec {
     }
 
     private ImageSpec requireImage() {
-        if (perms.task() != Task.IMAGE_CLASSIFICATION) {
-            throw new IllegalStateException("the model is a " + perms.task().jsonName() + ", not an image classifier");
+        if (image == null) {
+            throw new IllegalStateException("this EE codec is for a causal LM, not an image classifier");
         }
-        return perms.architecture().image();
+        return image;
     }
 
     private Permutation requireVocab() {
-        if (perms.task() != Task.CAUSAL_LM) {
-            throw new IllegalStateException("the model is a " + perms.task().jsonName() + ", not a causal LM");
+        if (vocab == null) {
+            throw new IllegalStateException("this EE codec is for an image classifier, not a causal LM");
         }
-        return perms.vocab();
+        return vocab;
     }
 }

@@ -77,6 +77,9 @@ class EeModelTransformTest {
             if (original.config().task() == Task.IMAGE_CLASSIFICATION) {
                 List<double[]> images = ShippedInputs.images(root);
                 assertEquals(64, images.size());
+                // A client that knows only the described input geometry derives the same codec.
+                EeCodec bySizes = EeCodec.forImages(k, original.config().architecture().image());
+                assertArrayEquals(codec.permuteImage(images.get(0)), bySizes.permuteImage(images.get(0)));
                 for (int i = 0; i < images.size(); i++) {
                     double[] want = ref.classify(images.get(i)).logits()[0];
                     double[] permuted = ee.classify(codec.permuteImage(images.get(i))).logits()[0];
@@ -93,8 +96,10 @@ class EeModelTransformTest {
                 }
                 prompts.add(ShippedInputs.prompt(original, root, 16));
                 prompts.add(ShippedInputs.prompt(original, root, seqLen));
+                EeCodec bySizes = EeCodec.forVocabulary(k, original.config().architecture().vocabSize());
                 for (int[] ids : prompts) {
                     int[] pids = codec.permuteTokens(ids);
+                    assertArrayEquals(pids, bySizes.permuteTokens(ids));
                     assertArrayEquals(ids, codec.unpermuteTokens(pids));
                     double[][] want = ref.languageModel(ids).logits();
                     double[][] permuted = ee.languageModel(pids).logits();
