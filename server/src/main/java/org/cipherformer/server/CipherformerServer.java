@@ -117,7 +117,7 @@ public final class CipherformerServer implements AutoCloseable {
       List<ServerServiceDefinition> services = new ArrayList<>();
       services.add(new ModelServiceImpl(models).bindService());
       services.add(new SessionServiceImpl(core).bindService());
-      services.add(new InferenceServiceImpl(core).bindService());
+      services.add(new InferenceServiceImpl(core, config.plaintextInference).bindService());
       for (ServerServiceDefinition s : services) {
         ServerServiceDefinition d = ServerInterceptors.intercept(s, auth);
         nb.addService(ServerInterceptors.intercept(d, config.interceptors));
@@ -311,6 +311,7 @@ public final class CipherformerServer implements AutoCloseable {
     private long encodeCacheBytes = defaultEncodeCacheBytes();
     private BackendFactory backendFactory;
     private boolean precompilePlans = true;
+    private boolean plaintextInference;
 
     private Builder() {
     }
@@ -491,6 +492,16 @@ public final class CipherformerServer implements AutoCloseable {
     /** Compile every CKKS plan in the background right after start (default true); else on first use. */
     public Builder precompilePlans(boolean precompile) {
       this.precompilePlans = precompile;
+      return this;
+    }
+
+    /**
+     * Also serve RunEe on untransformed models, i.e. plaintext inference on unprotected inputs (default false). Only
+     * for benchmarks that compare EE with plaintext on the same server, or fully trusted deployments: with it on, a
+     * client that sends an unpermuted input to an untransformed model gets an answer instead of FAILED_PRECONDITION.
+     */
+    public Builder plaintextInference(boolean enable) {
+      this.plaintextInference = enable;
       return this;
     }
 

@@ -22,6 +22,7 @@ import org.cipherformer.model.format.Architecture;
 import org.cipherformer.model.format.ModelDirectory;
 import org.cipherformer.model.format.Task;
 import org.cipherformer.model.format.Variant;
+import org.cipherformer.model.reference.ReferenceModel;
 
 /**
  * One model the server hosts: the loaded directory and, for a polynomial model, its CKKS program, laid out and
@@ -45,6 +46,7 @@ public final class HostedModel {
   private CkksProgram program;
   private RuntimeException compileFailure;
   private byte[] weightsSha256;
+  private ReferenceModel reference;
 
   /**
    * @param name       the name clients use
@@ -77,9 +79,30 @@ public final class HostedModel {
     return model.config().task();
   }
 
-  /** @return true for a polynomial model (the only kind that runs under CKKS) */
+  /**
+   * @return true for a polynomial model (the only kind that runs under CKKS) that is not EE-transformed (an EE model
+   *     is served in plaintext by RunEe; a CKKS plan for it would only cost compile time)
+   */
   public boolean ckksAvailable() {
-    return model.config().variant() == Variant.POLYNOMIAL;
+    return model.config().variant() == Variant.POLYNOMIAL && !eeAvailable();
+  }
+
+  /** @return true for an EE-transformed model (config.json "equivariant"): served by RunEe */
+  public boolean eeAvailable() {
+    return model.config().equivariant() != null;
+  }
+
+  /** @return the public id of the EE key an EE model was transformed with, or "" */
+  public String eeKeyId() {
+    return eeAvailable() ? model.config().equivariant().keyId() : "";
+  }
+
+  /** The plaintext reference of the model (RunEe evaluates it), built on first use. */
+  public synchronized ReferenceModel reference() {
+    if (reference == null) {
+      reference = new ReferenceModel(model);
+    }
+    return reference;
   }
 
   /** @return the CKKS parameters the plan is made for */

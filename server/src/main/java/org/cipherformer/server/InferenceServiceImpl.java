@@ -1,6 +1,5 @@
 package org.cipherformer.server;
 
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.cipherformer.proto.v1.CkksClientMessage;
@@ -9,12 +8,21 @@ import org.cipherformer.proto.v1.EeInferenceRequest;
 import org.cipherformer.proto.v1.EeInferenceResponse;
 import org.cipherformer.proto.v1.InferenceServiceGrpc;
 
-/** InferenceService: CKKS inference with refresh over one stream ({@link CkksInferenceCall}); EE not yet. */
+/**
+ * InferenceService: CKKS inference with refresh over one stream ({@link CkksInferenceCall}); EE inference of an
+ * EE-transformed model in plaintext ({@link EeInference}).
+ */
 final class InferenceServiceImpl extends InferenceServiceGrpc.InferenceServiceImplBase {
   private final ServerCore core;
+  private final boolean plaintextInference;
 
-  InferenceServiceImpl(ServerCore core) {
+  /**
+   * @param core               what the services share
+   * @param plaintextInference also run RunEe on untransformed models (benchmarks only; see the builder option)
+   */
+  InferenceServiceImpl(ServerCore core, boolean plaintextInference) {
     this.core = core;
+    this.plaintextInference = plaintextInference;
   }
 
   @Override
@@ -31,7 +39,16 @@ final class InferenceServiceImpl extends InferenceServiceGrpc.InferenceServiceIm
 
   @Override
   public void runEe(EeInferenceRequest request, StreamObserver<EeInferenceResponse> out) {
-    out.onError(Status.UNIMPLEMENTED.withDescription("equivariant-encryption inference is not available on this "
-        + "server yet; use RunCkks").asRuntimeException());
+    EeInferenceResponse response;
+    try {
+      Tenant tenant = TenantContext.current();
+      HostedModel model = core.models().get(request.getModel());
+      response = EeInference.run(model, request, core.inferences(), tenant, plaintextInference);
+    } catch (RuntimeException e) {
+      out.onError(Errors.toStatus(e, "EE inference").asRuntimeException());
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
   }
 }

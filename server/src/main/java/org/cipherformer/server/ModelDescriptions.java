@@ -32,7 +32,8 @@ final class ModelDescriptions {
         .setName(m.name())
         .setTask(task(m))
         .setCkksAvailable(m.ckksAvailable())
-        .setEeAvailable(false)
+        .setEeAvailable(m.eeAvailable())
+        .setEeKeyId(m.eeKeyId())
         .build();
   }
 

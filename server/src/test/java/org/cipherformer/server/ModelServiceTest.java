@@ -109,9 +109,10 @@ class ModelServiceTest {
   }
 
   @Test
-  void eeInferenceIsUnimplemented() {
+  void eeInferenceOnAnUntransformedModelIsRefused() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> client.inferenceBlocking.runEe(EeInferenceRequest.newBuilder().setModel("vit-fmnist").build()));
-    assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("not EE-transformed"), e.getStatus().getDescription());
   }
 }
