@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.cipherformer.model.ee.EeKey;
 import org.cipherformer.model.encrypted.OutputUnpacker;
 import org.cipherformer.model.format.ModelDirectory;
 import org.cipherformer.proto.v1.CloseSessionRequest;
@@ -374,6 +375,52 @@ public final class CipherformerClient implements AutoCloseable {
       logits.add(OutputUnpacker.lastPositionLogits(r.outputs().get(b), vocab));
     }
     return new NextTokens(logits.toArray(new double[0][]), r.timings());
+  }
+
+  /**
+   * EE classification (docs/ee.md): permutes each image locally with the EE key, sends only the permuted image to the
+   * hosted EE-transformed model, and un-permutes the class logits locally. One RunEe call per image.
+   *
+   * @param model  name of the hosted EE-transformed classifier
+   * @param key    the EE key the model was transformed with (checked against the model's key id)
+   * @param images pixel arrays (0..255, row-major, channel last)
+   * @return logits in the original class order; timings: encrypt = permuting, decrypt = un-permuting
+   * @throws CipherformerException FAILED_PRECONDITION if the model is not EE or was made with another key
+   */
+  public Classification eeClassify(String model, EeKey key, List<double[]> images) {
+    return EeCalls.classify(describe(model), key, images, this::eeStub);
+  }
+
+  /**
+   * EE next-token logits: permutes each prompt's ids locally, un-permutes the logits locally.
+   *
+   * @param model   name of the hosted EE-transformed LM
+   * @param key     the EE key the model was transformed with
+   * @param prompts prompts of original token ids (1 .. context length each)
+   * @return next-token logits in the original vocabulary order
+   * @throws CipherformerException FAILED_PRECONDITION if the model is not EE or was made with another key
+   */
+  public NextTokens eeNextToken(String model, EeKey key, List<int[]> prompts) {
+    return EeCalls.nextToken(describe(model), key, prompts, this::eeStub);
+  }
+
+  /**
+   * Greedy EE generation: one RunEe call per new token (the prompt window slides at the context length).
+   *
+   * @param model        name of the hosted EE-transformed LM
+   * @param key          the EE key
+   * @param prompt       original token ids
+   * @param maxNewTokens most tokens to generate
+   * @param stopId       original id that ends generation (e.g. {@code <eos>}), included in the result
+   * @param contextLength the model's context length (longer prompts keep their last tokens)
+   * @return the generated original ids
+   */
+  public int[] eeGenerate(String model, EeKey key, int[] prompt, int maxNewTokens, int stopId, int contextLength) {
+    return EeCalls.generate(describe(model), key, prompt, maxNewTokens, stopId, contextLength, this::eeStub);
+  }
+
+  private InferenceServiceGrpc.InferenceServiceBlockingStub eeStub() {
+    return prepare(InferenceServiceGrpc.newBlockingStub(channel));
   }
 
   /** Key sets made by this client and not yet closed. */
