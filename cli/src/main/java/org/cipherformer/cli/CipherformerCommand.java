@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "cipherformer", mixinStandardHelpOptions = true, version = "cipherformer 0.1.0",
     description = "Private transformer inference: the server sees only CKKS ciphertexts (SEAL 4.1 compatible).",
     subcommands = {ServerCommand.class, ModelsCommand.class, KeygenCommand.class, ClassifyCommand.class,
-        NextTokenCommand.class, PlanSubcommand.class, DemoCommand.class, BenchCommand.class},
+        NextTokenCommand.class, PlanSubcommand.class, DemoCommand.class, BenchCommand.class, EeKeygenCommand.class,
+        EeTransformCommand.class, GenerateCommand.class},
     footer = {"", "Start with `cipherformer demo` (embedded server + client, shipped model and samples)."})
 final class CipherformerCommand implements Runnable {
   @Spec

@@ -40,6 +40,9 @@ final class ClassifyCommand implements Callable<Integer> {
   ConnectionOptions connection;
 
   @Mixin
+  EeModeOptions mode;
+
+  @Mixin
   OutputOptions output;
 
   @Spec
@@ -73,6 +76,9 @@ final class ClassifyCommand implements Callable<Integer> {
       }
     }
     var out = spec.commandLine().getOut();
+    if (mode.ee()) {
+      return classifyEe(images, names, truth, out);
+    }
     try (CipherformerClient client = connection.connect();
          ProgressBars bars = new ProgressBars(output.progress(), System.err)) {
       var description = client.describe(model);
@@ -93,22 +99,7 @@ final class ClassifyCommand implements Callable<Integer> {
           bars.upload())) {
         c = session.classify(pixels, bars.inference());
         bars.close();
-        for (int i = 0; i < c.size(); i++) {
-          double[] p = c.probabilities(i);
-          StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %s", names.get(i), c.label(i)));
-          line.append(String.format(Locale.ROOT, " (p %.3f", p[c.predicted(i)]));
-          int[] order = java.util.stream.IntStream.range(0, p.length).boxed()
-              .sorted((a, b) -> Double.compare(p[b], p[a])).mapToInt(Integer::intValue).toArray();
-          for (int k = 1; k < Math.min(top, order.length); k++) {
-            String label = order[k] < c.labels().size() ? c.labels().get(order[k]) : Integer.toString(order[k]);
-            line.append(String.format(Locale.ROOT, "; %s %.3f", label, p[order[k]]));
-          }
-          line.append(')');
-          if (truth.get(i) >= 0) {
-            line.append(" true label: ").append(FashionMnist.CLASS_NAMES.get(truth.get(i)));
-          }
-          out.println(line);
-        }
+        print(out, c, names, truth);
         Report.session(out, session);
         Report.inference(out, c.timings());
       }
@@ -116,4 +107,47 @@ final class ClassifyCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * EE mode: the client permutes each image with its EE key, the server runs the EE-transformed model in plaintext,
+   * the client un-permutes the class logits. No batch limit (one request per image).
+   */
+  private int classifyEe(List<ImageFiles.Image> images, List<String> names, List<Integer> truth,
+      java.io.PrintWriter out) throws Exception {
+    var key = mode.key();
+    try (CipherformerClient client = connection.connect()) {
+      var description = client.describe(model);
+      if (!description.getInput().hasImage()) {
+        throw new IllegalArgumentException("model '" + model + "' does not take images");
+      }
+      ImageInput im = description.getInput().getImage();
+      List<double[]> pixels = new ArrayList<>();
+      for (ImageFiles.Image i : images) {
+        pixels.add(i.sized(im.getWidth(), im.getHeight()));
+      }
+      Classification c = client.eeClassify(model, key, pixels);
+      print(out, c, names, truth);
+      out.printf(Locale.ROOT, "EE mode (key id %s): %d image(s), server compute %s, end to end %s%n", key.keyId(),
+          c.size(), Report.seconds(c.timings().serverComputeNanos()), Report.seconds(c.timings().totalNanos()));
+      return 0;
+    }
+  }
+
+  private void print(java.io.PrintWriter out, Classification c, List<String> names, List<Integer> truth) {
+    for (int i = 0; i < c.size(); i++) {
+      double[] p = c.probabilities(i);
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %s", names.get(i), c.label(i)));
+      line.append(String.format(Locale.ROOT, " (p %.3f", p[c.predicted(i)]));
+      int[] order = java.util.stream.IntStream.range(0, p.length).boxed()
+          .sorted((a, b) -> Double.compare(p[b], p[a])).mapToInt(Integer::intValue).toArray();
+      for (int k = 1; k < Math.min(top, order.length); k++) {
+        String label = order[k] < c.labels().size() ? c.labels().get(order[k]) : Integer.toString(order[k]);
+        line.append(String.format(Locale.ROOT, "; %s %.3f", label, p[order[k]]));
+      }
+      line.append(')');
+      if (truth.get(i) >= 0) {
+        line.append(" true label: ").append(FashionMnist.CLASS_NAMES.get(truth.get(i)));
+      }
+      out.println(line);
+    }
+  }
 }

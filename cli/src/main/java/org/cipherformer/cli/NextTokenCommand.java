@@ -46,6 +46,9 @@ final class NextTokenCommand implements Callable<Integer> {
   ConnectionOptions connection;
 
   @Mixin
+  EeModeOptions mode;
+
+  @Mixin
   OutputOptions output;
 
   @Spec
@@ -78,6 +81,9 @@ final class NextTokenCommand implements Callable<Integer> {
     if ((prompt == null) == !sample) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give a PROMPT or --sample");
     }
+    if (mode.ee()) {
+      return nextTokenEe();
+    }
     Path dir = modelDir != null ? modelDir : RepoRoot.model(model);
     ModelDirectory.Model lm = ModelDirectory.load(dir);
     if (lm.tokenizer() == null) {
@@ -106,5 +112,43 @@ final class NextTokenCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * EE mode: the client tokenizes with its local copy of the original LM (the server's EE model has no tokenizer),
+   * permutes the ids with the EE key, and un-permutes the next-token logits. The prompt is {@code <bos> + words}, its
+   * last seq_len tokens.
+   */
+  private int nextTokenEe() throws Exception {
+    var key = mode.key();
+    Path dir = EeModeOptions.localModel(modelDir, model);
+    ModelDirectory.Model lm = ModelDirectory.load(dir);
+    if (lm.tokenizer() == null) {
+      throw new IllegalArgumentException("model directory " + dir + " has no tokenizer: give the ORIGINAL model with "
+          + "--model-dir (the client tokenizes; the server's EE model has no tokenizer)");
+    }
+    int seqLen = lm.config().architecture().seqLen();
+    int[] ids = sample ? ShippedInputs.prompt(lm, RepoRoot.get(), 16) : fitEe(lm.tokenizer(), prompt, seqLen);
+    var out = spec.commandLine().getOut();
+    try (CipherformerClient client = connection.connect()) {
+      NextTokens n = client.eeNextToken(model, key, List.of(ids));
+      out.println("prompt: " + lm.tokenizer().decode(ids));
+      double[] p = n.probabilities(0);
+      for (int id : n.top(0, Math.max(1, top))) {
+        out.printf(Locale.ROOT, "  %-16s p %.3f%n", lm.tokenizer().token(id), p[id]);
+      }
+      out.printf(Locale.ROOT, "EE mode (key id %s): server compute %s, end to end %s%n", key.keyId(),
+          Report.seconds(n.timings().serverComputeNanos()), Report.seconds(n.timings().totalNanos()));
+      return 0;
+    }
+  }
+
+  /** {@code <bos> + encode(text)}, its last {@code seqLen} ids (EE mode takes any length up to the context). */
+  static int[] fitEe(WordTokenizer tokenizer, String text, int seqLen) {
+    int[] body = tokenizer.encode(text);
+    int[] ids = new int[body.length + 1];
+    ids[0] = WordTokenizer.BOS;
+    System.arraycopy(body, 0, ids, 1, body.length);
+    return ids.length <= seqLen ? ids : Arrays.copyOfRange(ids, ids.length - seqLen, ids.length);
   }
 }
