@@ -1,0 +1,207 @@
+package org.cipherformer.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.cipherformer.model.data.FashionMnist;
+import org.cipherformer.model.data.RepoPaths;
+import org.cipherformer.model.format.ModelDirectory;
+import org.cipherformer.model.reference.ReferenceModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that shares no code with the Java side: interop/classify-client.js (node-seal 6.0.3 = Microsoft SEAL 4.1
+ * in WebAssembly for keys, encryption and decryption; @grpc/grpc-js for transport) classifies a shipped
+ * Fashion-MNIST image through the real server on a loopback port. Its decrypted class must be the plaintext
+ * polynomial reference's, and its logits within {@link #LOGIT_BOUND} of the reference's.
+ *
+ * <p>This proves the API and the server's SEAL formats work for a non-Java SEAL client: seeded zstd keys and
+ * ciphertexts made by SEAL itself, refresh replies re-encrypted by SEAL at the top level and input scale.
+ *
+ * <p>Skipped (with the reason) only when {@code node} or interop/node_modules is missing; scripts/setup.sh installs
+ * both ({@code npm ci} in interop/).
+ */
+class NodeClientInteropTest {
+  /**
+   * Bound on |encrypted logit - reference logit|. Measured CKKS error of the whole ViT at n16384 is about 2e-5
+   * (docs/encrypted-inference.md; node-seal's fresh-encryption noise has the same distribution as ours); 1e-3 leaves
+   * a 40x margin, and a wrong packing, scale or refresh would miss it by orders of magnitude.
+   */
+  static final double LOGIT_BOUND = 1e-3;
+  /** Node key generation (~28 Galois keys in WebAssembly) plus one full ViT inference, on a loaded 2-core machine. */
+  static final long CLIENT_TIMEOUT_SECONDS = 20 * 60;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static Path root;
+  static Path interop;
+  static CipherformerServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    root = RepoPaths.root();
+    interop = root.resolve("interop");
+    String missing = missingNodeSetup(interop);
+    assumeTrue(missing == null, () -> "skipped: " + missing + " (run scripts/setup.sh: it installs node and runs "
+        + "npm ci in interop/)");
+    server = CipherformerServer.builder()
+        .port(0)
+        .modelsDirectory(root.resolve("models"))
+        .models(List.of("vit-fmnist"))
+        .start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Null if node and the client's modules are there, else what is missing. */
+  static String missingNodeSetup(Path interopDir) {
+    for (String module : List.of("node-seal", "@grpc/grpc-js", "@grpc/proto-loader")) {
+      if (!Files.isDirectory(interopDir.resolve("node_modules").resolve(module))) {
+        return "interop/node_modules/" + module + " is not installed";
+      }
+    }
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "node --version did not answer in 30 s";
+      }
+      return p.exitValue() == 0 ? null : "node --version exited with " + p.exitValue();
+    } catch (IOException e) {
+      return "node is not on the PATH (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted while looking for node";
+    }
+  }
+
+  /** What one run of the Node client printed. */
+  record NodeRun(int exitCode, JsonNode json, String stderr) {
+  }
+
+  static NodeRun runClient(String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("classify-client-out", ".json");
+    Path err = Files.createTempFile("classify-client-err", ".txt");
+    try {
+      List<String> command = new ArrayList<>(List.of("node", interop.resolve("classify-client.js").toString(),
+          "--server", "127.0.0.1:" + server.port()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command)
+          .directory(root.toFile())
+          .redirectOutput(out.toFile())
+          .redirectError(err.toFile())
+          .start();
+      if (!p.waitFor(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        throw new AssertionError("classify-client.js did not finish in " + CLIENT_TIMEOUT_SECONDS + " s; stderr:\n"
+            + Files.readString(err, StandardCharsets.UTF_8));
+      }
+      String stdout = Files.readString(out, StandardCharsets.UTF_8).strip();
+      String stderr = Files.readString(err, StandardCharsets.UTF_8);
+      JsonNode json;
+      try {
+        json = JSON.readTree(stdout);
+      } catch (IOException e) {
+        throw new AssertionError("classify-client.js printed no JSON (exit " + p.exitValue() + "): " + stdout
+            + "\nstderr:\n" + stderr, e);
+      }
+      return new NodeRun(p.exitValue(), json, stderr);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  @Test
+  void nodeSealClientClassifiesAShippedImageLikeThePlaintextReference() throws Exception {
+    FashionMnist.Samples samples = FashionMnist.shippedSamples(root);
+    ReferenceModel reference = new ReferenceModel(ModelDirectory.load(root.resolve("models/vit-fmnist")));
+    // An image whose reference class wins by more than twice the bound, so that "logits within the bound" and "same
+    // class" are one claim, not two that could disagree on a near tie.
+    int index = -1;
+    double[] want = null;
+    for (int i = 0; i < samples.size() && index < 0; i++) {
+      double[] logits = reference.classify(samples.image(i)).logits()[0];
+      if (margin(logits) > 2 * LOGIT_BOUND) {
+        index = i;
+        want = logits;
+      }
+    }
+    assertTrue(index >= 0, "no shipped image has a reference margin above " + 2 * LOGIT_BOUND);
+
+    long t0 = System.nanoTime();
+    NodeRun run = runClient("--index", Integer.toString(index));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(0, run.exitCode(), () -> "classify-client.js failed: " + run.json() + "\nstderr:\n" + run.stderr());
+    JsonNode r = run.json();
+    assertTrue(r.path("ok").asBoolean(false), () -> "not ok: " + r);
+    // The client read the image we meant (its true label is the shipped one).
+    assertEquals(samples.labels()[index], r.get("label").asInt(), "true label of shipped image " + index);
+    JsonNode logits = r.get("logits");
+    assertEquals(want.length, logits.size(), "logit count");
+    double maxDiff = 0;
+    for (int c = 0; c < want.length; c++) {
+      maxDiff = Math.max(maxDiff, Math.abs(logits.get(c).asDouble() - want[c]));
+    }
+    int wantClass = argmax(want);
+    assertEquals(wantClass, r.get("class").asInt(), () -> "encrypted class vs plaintext reference; node: " + r);
+    assertEquals(FashionMnist.CLASS_NAMES.get(wantClass), r.get("className").asText(), "class name");
+    assertTrue(maxDiff <= LOGIT_BOUND, "max |node logit - reference logit| = " + maxDiff + " > " + LOGIT_BOUND);
+    // The plan's refresh rounds really went through the Node client.
+    assertTrue(r.get("refreshRounds").asInt() > 0, () -> "no refresh round answered: " + r);
+    System.out.printf(Locale.ROOT, "node client, shipped image %d: class %d (%s) = reference, max |logit diff| "
+            + "%.2e, %d refresh rounds / %d ciphertexts, keys %.1f MB, wall %.1f s, timings %s%n", index,
+        wantClass, FashionMnist.CLASS_NAMES.get(wantClass), maxDiff, r.get("refreshRounds").asInt(),
+        r.get("refreshedCiphertexts").asInt(),
+        (r.at("/bytes/relinKeys").asLong() + r.at("/bytes/galoisKeys").asLong()) / 1e6, seconds, r.get("timings"));
+  }
+
+  @Test
+  void nodeClientReportsTheServersStatusForAnUnknownModel() throws Exception {
+    NodeRun run = runClient("--model", "no-such-model", "--quiet");
+    assertEquals(1, run.exitCode(), () -> "exit status; stdout " + run.json() + "\nstderr:\n" + run.stderr());
+    assertFalse(run.json().path("ok").asBoolean(true), () -> "ok should be false: " + run.json());
+    String error = run.json().path("error").asText();
+    assertTrue(error.contains("NOT_FOUND") && error.contains("DescribeModel"),
+        () -> "error should name the RPC and NOT_FOUND: " + error);
+  }
+
+  static double margin(double[] v) {
+    int best = argmax(v);
+    double second = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < v.length; i++) {
+      if (i != best) {
+        second = Math.max(second, v[i]);
+      }
+    }
+    return v[best] - second;
+  }
+
+  static int argmax(double[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}
