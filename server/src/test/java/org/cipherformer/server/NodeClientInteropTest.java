@@ -2,6 +2,7 @@ package org.cipherformer.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,6 +23,7 @@ import org.cipherformer.model.reference.ReferenceModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client that shares no code with the Java side: interop/classify-client.js (node-seal 6.0.3 = Microsoft SEAL 4.1
@@ -182,6 +184,20 @@ class NodeClientInteropTest {
     String error = run.json().path("error").asText();
     assertTrue(error.contains("NOT_FOUND") && error.contains("DescribeModel"),
         () -> "error should name the RPC and NOT_FOUND: " + error);
+  }
+
+  @Test
+  void skipReasonNamesTheMissingModule(@TempDir Path dir) throws IOException {
+    String none = missingNodeSetup(dir);
+    assertTrue(none != null && none.contains("node-seal"), "empty interop dir: " + none);
+    for (String module : List.of("node-seal", "@grpc/grpc-js")) {
+      Files.createDirectories(dir.resolve("node_modules").resolve(module));
+    }
+    String grpcLoader = missingNodeSetup(dir);
+    assertTrue(grpcLoader != null && grpcLoader.contains("@grpc/proto-loader"), "without proto-loader: " + grpcLoader);
+    Files.createDirectories(dir.resolve("node_modules/@grpc/proto-loader"));
+    // node itself is there (the class would have been skipped otherwise), so nothing is missing now.
+    assertNull(missingNodeSetup(dir), "all modules present");
   }
 
   static double margin(double[] v) {
