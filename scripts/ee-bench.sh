@@ -4,7 +4,7 @@
 # order; prints medians of server compute and end-to-end wall time, the EE overhead against the 5% target (PASS/FAIL)
 # and the agreement of the two paths. Markdown to stdout. About a minute after the build.
 #
-#   scripts/ee-bench.sh [--rounds 5] [--warmup 2] [--models vit-fmnist,tiny-lm] [--out FILE]
+#   scripts/ee-bench.sh [--rounds 20] [--warmup 3] [--models vit-fmnist,tiny-lm] [--out FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -pl bench -am package -DskipTests

@@ -46,10 +46,10 @@ public final class EeInferenceBenchmark implements Callable<Integer> {
   static final double TARGET_OVERHEAD = 0.05;
 
   @Option(names = "--rounds", description = "Passes over the inputs (default: ${DEFAULT-VALUE}).")
-  int rounds = 5;
+  int rounds = 20;
 
   @Option(names = "--warmup", description = "Unmeasured passes first (JIT), default: ${DEFAULT-VALUE}.")
-  int warmup = 2;
+  int warmup = 3;
 
   @Option(names = "--models", split = ",", description = "Shipped models to compare (default: ${DEFAULT-VALUE}).")
   List<String> models = List.of("vit-fmnist", "tiny-lm");

@@ -22,6 +22,10 @@ final class EeKeygenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (java.nio.file.Files.exists(out)) {
+      throw new IllegalArgumentException(out + " exists: refusing to overwrite a key (models transformed with it "
+          + "would become unusable)");
+    }
     EeKey key = EeKey.generate();
     key.write(out);
     spec.commandLine().getOut().println("wrote EE key " + out + " (key id " + key.keyId() + "; keep the file "

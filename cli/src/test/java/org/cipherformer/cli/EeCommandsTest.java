@@ -47,6 +47,7 @@ class EeCommandsTest {
     assertTrue(r.out().contains("key id "), r.out());
     Run again = run("ee-keygen", "--out", key.toString());
     assertEquals(Main.FAILED, again.code(), "must not overwrite a key: " + again.out());
+    assertTrue(again.err().contains("refusing to overwrite"), again.err());
 
     assertEquals(0, run("ee-transform", "-m", "vit-fmnist", "-k", key.toString(), "-o",
         models.resolve("vit-fmnist-ee").toString()).code());
