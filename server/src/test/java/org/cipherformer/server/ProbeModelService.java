@@ -12,7 +12,8 @@ import org.cipherformer.proto.v1.ModelSummary;
 /**
  * A ModelService for the operational tests that reports what the services see: ListModels answers one model named
  * after the tenant in {@link TenantContext} (so a test observes which tenant a key mapped to), and DescribeModel with
- * the name {@code sleep:<millis>} holds the call that long (an in-flight call for the drain tests).
+ * the name {@code sleep:<millis>} holds the call that long or until it is cancelled (an in-flight call for the
+ * drain tests).
  */
 final class ProbeModelService extends ModelServiceGrpc.ModelServiceImplBase {
     @Override
@@ -27,10 +28,15 @@ final class ProbeModelService extends ModelServiceGrpc.ModelServiceImplBase {
     public void describeModel(DescribeModelRequest request, StreamObserver<ModelDescription> response) {
         String name = request.getName();
         if (name.startsWith("sleep:")) {
-            try {
-                Thread.sleep(Long.parseLong(name.substring("sleep:".length())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // Sleeps in small steps and stops early when cancelled, like the inference loop between native steps.
+            long until = System.nanoTime() + Long.parseLong(name.substring("sleep:".length())) * 1_000_000L;
+            while (System.nanoTime() < until && !io.grpc.Context.current().isCancelled()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         if (io.grpc.Context.current().isCancelled()) {
