@@ -16,80 +16,80 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the real work has drained.
  */
 public final class CallDrain implements ServerInterceptor {
-    private final Object lock = new Object();
-    private int inflight;
+  private final Object lock = new Object();
+  private int inflight;
 
-    @Override
-    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
-                                                                 ServerCallHandler<ReqT, RespT> next) {
-        if (ApiKeyAuthInterceptor.UNAUTHENTICATED_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
-            return next.startCall(call, headers);
-        }
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
+      ServerCallHandler<ReqT, RespT> next) {
+    if (ApiKeyAuthInterceptor.UNAUTHENTICATED_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
+      return next.startCall(call, headers);
+    }
+    synchronized (lock) {
+      inflight++;
+    }
+    AtomicBoolean done = new AtomicBoolean();
+    Runnable finish = () -> {
+      if (done.compareAndSet(false, true)) {
         synchronized (lock) {
-            inflight++;
+          inflight--;
+          lock.notifyAll();
         }
-        AtomicBoolean done = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (done.compareAndSet(false, true)) {
-                synchronized (lock) {
-                    inflight--;
-                    lock.notifyAll();
-                }
-            }
-        };
-        ServerCall.Listener<ReqT> listener;
+      }
+    };
+    ServerCall.Listener<ReqT> listener;
+    try {
+      listener = next.startCall(call, headers);
+    } catch (RuntimeException | Error e) {
+      finish.run();
+      throw e;
+    }
+    // Every call ends with exactly one of onComplete (closed and sent) or onCancel (reset, deadline, shutdownNow).
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onComplete() {
         try {
-            listener = next.startCall(call, headers);
-        } catch (RuntimeException | Error e) {
-            finish.run();
-            throw e;
+          super.onComplete();
+        } finally {
+          finish.run();
         }
-        // Every call ends with exactly one of onComplete (closed and sent) or onCancel (reset, deadline, shutdownNow).
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-            @Override
-            public void onComplete() {
-                try {
-                    super.onComplete();
-                } finally {
-                    finish.run();
-                }
-            }
+      }
 
-            @Override
-            public void onCancel() {
-                try {
-                    super.onCancel();
-                } finally {
-                    finish.run();
-                }
-            }
-        };
-    }
-
-    /** Calls in flight now (health and reflection excluded). */
-    public int inflight() {
-        synchronized (lock) {
-            return inflight;
+      @Override
+      public void onCancel() {
+        try {
+          super.onCancel();
+        } finally {
+          finish.run();
         }
-    }
+      }
+    };
+  }
 
-    /**
-     * Waits until no counted call is in flight, or {@code timeout} passes.
-     *
-     * @return true if the calls drained in time
-     */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (inflight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                long ms = Math.max(1, left / 1_000_000);
-                lock.wait(ms);
-            }
-            return true;
-        }
+  /** Calls in flight now (health and reflection excluded). */
+  public int inflight() {
+    synchronized (lock) {
+      return inflight;
     }
+  }
+
+  /**
+   * Waits until no counted call is in flight, or {@code timeout} passes.
+   *
+   * @return true if the calls drained in time
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (inflight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        long ms = Math.max(1, left / 1_000_000);
+        lock.wait(ms);
+      }
+      return true;
+    }
+  }
 }

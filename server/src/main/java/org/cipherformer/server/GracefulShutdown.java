@@ -20,46 +20,46 @@ import java.util.logging.Logger;
  * </ol>
  */
 public final class GracefulShutdown {
-    private static final Logger LOG = Logger.getLogger(GracefulShutdown.class.getName());
+  private static final Logger LOG = Logger.getLogger(GracefulShutdown.class.getName());
 
-    /** How long to wait for the transport after cancelling the leftovers. */
-    static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
+  /** How long to wait for the transport after cancelling the leftovers. */
+  static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
 
-    private GracefulShutdown() {
-    }
+  private GracefulShutdown() {
+  }
 
-    /**
-     * Runs the stop sequence. Interruption skips the waits (everything left is cancelled) and keeps the interrupt
-     * flag set.
-     *
-     * @return true if every counted call finished by itself within the drain timeout
-     */
-    public static boolean stop(Server server, HealthStatusManager health, CallDrain drain, Duration grace,
-                               Duration drainTimeout) {
-        boolean drained = false;
-        try {
-            health.enterTerminalState();
-            if (!grace.isZero()) {
-                Thread.sleep(grace.toMillis());
-            }
-            server.shutdown();
-            drained = drain.awaitIdle(drainTimeout);
-            if (!drained) {
-                LOG.log(Level.WARNING, "{0} call(s) still running after the drain timeout of {1}; cancelling them",
-                        new Object[] {drain.inflight(), drainTimeout});
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            server.shutdownNow();
-            try {
-                if (!server.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warning("the gRPC server did not terminate within " + TERMINATION_WAIT);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+  /**
+   * Runs the stop sequence. Interruption skips the waits (everything left is cancelled) and keeps the interrupt
+   * flag set.
+   *
+   * @return true if every counted call finished by itself within the drain timeout
+   */
+  public static boolean stop(Server server, HealthStatusManager health, CallDrain drain, Duration grace,
+      Duration drainTimeout) {
+    boolean drained = false;
+    try {
+      health.enterTerminalState();
+      if (!grace.isZero()) {
+        Thread.sleep(grace.toMillis());
+      }
+      server.shutdown();
+      drained = drain.awaitIdle(drainTimeout);
+      if (!drained) {
+        LOG.log(Level.WARNING, "{0} call(s) still running after the drain timeout of {1}; cancelling them",
+            new Object[] {drain.inflight(), drainTimeout});
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.shutdownNow();
+      try {
+        if (!server.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warning("the gRPC server did not terminate within " + TERMINATION_WAIT);
         }
-        return drained;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    return drained;
+  }
 }

@@ -39,222 +39,222 @@ import java.util.regex.Pattern;
  * @param tenants                tenants with API keys; empty = no authentication (one default tenant)
  */
 public record ServerConfig(String address, int port, Path modelsDirectory, int executorThreads,
-                           int maxInboundMessageBytes, Duration idleSessionTimeout, Duration shutdownGrace,
-                           Duration drainTimeout, TlsConfig tls, boolean reflection, MetricsConfig metrics,
-                           Quotas defaultQuotas, List<TenantConfig> tenants) {
+    int maxInboundMessageBytes, Duration idleSessionTimeout, Duration shutdownGrace,
+    Duration drainTimeout, TlsConfig tls, boolean reflection, MetricsConfig metrics,
+    Quotas defaultQuotas, List<TenantConfig> tenants) {
 
-    public static final String DEFAULT_ADDRESS = "127.0.0.1";
-    public static final int DEFAULT_PORT = 50051;
-    public static final Path DEFAULT_MODELS_DIRECTORY = Path.of("models");
-    /** 64 MiB: a refresh reply of many N=16384 ciphertexts (about 2 MiB each) fits; key uploads are chunked. */
-    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
-    public static final Duration DEFAULT_IDLE_SESSION_TIMEOUT = Duration.ofMinutes(15);
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final String DEFAULT_ADDRESS = "127.0.0.1";
+  public static final int DEFAULT_PORT = 50051;
+  public static final Path DEFAULT_MODELS_DIRECTORY = Path.of("models");
+  /** 64 MiB: a refresh reply of many N=16384 ciphertexts (about 2 MiB each) fits; key uploads are chunked. */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
+  public static final Duration DEFAULT_IDLE_SESSION_TIMEOUT = Duration.ofMinutes(15);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
-    public ServerConfig {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(modelsDirectory, "modelsDirectory");
-        Objects.requireNonNull(idleSessionTimeout, "idleSessionTimeout");
-        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-        Objects.requireNonNull(drainTimeout, "drainTimeout");
-        Objects.requireNonNull(defaultQuotas, "defaultQuotas");
-        tenants = List.copyOf(tenants);
+  public ServerConfig {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(modelsDirectory, "modelsDirectory");
+    Objects.requireNonNull(idleSessionTimeout, "idleSessionTimeout");
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(defaultQuotas, "defaultQuotas");
+    tenants = List.copyOf(tenants);
+  }
+
+  /** Every field at its default: plaintext on 127.0.0.1:50051, no tenants, no metrics, no reflection. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_MODELS_DIRECTORY, defaultExecutorThreads(),
+        DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_DRAIN_TIMEOUT, null, false, null, Quotas.DEFAULT, List.of());
+  }
+
+  /** One thread per core: the inference work is CPU-bound native code, more threads only contend. */
+  public static int defaultExecutorThreads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** True if API keys are configured (then every cipherformer.v1 call needs one). */
+  public boolean authenticationEnabled() {
+    return !tenants.isEmpty();
+  }
+
+  /**
+   * Reads and checks a config file.
+   *
+   * @throws ServerConfigException naming the file and field when the file cannot be read or a value is bad
+   */
+  public static ServerConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ServerConfigException(file + ": cannot read the server config: " + e, e);
     }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, base, file.toString());
+  }
 
-    /** Every field at its default: plaintext on 127.0.0.1:50051, no tenants, no metrics, no reflection. */
-    public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_MODELS_DIRECTORY, defaultExecutorThreads(),
-                DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
-                DEFAULT_DRAIN_TIMEOUT, null, false, null, Quotas.DEFAULT, List.of());
+  /**
+   * Parses config JSON.
+   *
+   * @param json          the document
+   * @param baseDirectory directory that relative paths resolve against
+   * @param source        name used in error messages (usually the file name)
+   * @throws ServerConfigException naming the source and field
+   */
+  public static ServerConfig parse(String json, Path baseDirectory, String source) {
+    JsonNode root;
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      root = mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ServerConfigException(source + ": not valid JSON: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")"), e);
     }
+    JsonObjectReader r = JsonObjectReader.root(source, root);
+    r.rejectUnknownFields(Set.of("address", "port", "modelsDirectory", "executorThreads",
+        "maxInboundMessageBytes", "idleSessionTimeoutSeconds", "shutdownGraceSeconds", "drainTimeoutSeconds",
+        "tls", "reflection", "metrics", "defaultQuotas", "tenants"));
 
-    /** One thread per core: the inference work is CPU-bound native code, more threads only contend. */
-    public static int defaultExecutorThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    String address = nonBlank(r, "address", r.string("address", DEFAULT_ADDRESS));
+    int port = r.integer("port", DEFAULT_PORT, 0, 65535);
+    Path models = r.has("modelsDirectory")
+        ? resolve(baseDirectory, nonBlank(r, "modelsDirectory", r.string("modelsDirectory", null)))
+        : DEFAULT_MODELS_DIRECTORY;
+    int threads = r.integer("executorThreads", defaultExecutorThreads(), 1, 1024);
+    int maxInbound = r.integer("maxInboundMessageBytes", DEFAULT_MAX_INBOUND_MESSAGE_BYTES, 1024, 1 << 30);
+    Duration idle = r.seconds("idleSessionTimeoutSeconds", DEFAULT_IDLE_SESSION_TIMEOUT, 1, 7 * 24 * 3600);
+    Duration grace = r.seconds("shutdownGraceSeconds", DEFAULT_SHUTDOWN_GRACE, 0, 600);
+    Duration drain = r.seconds("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT, 0, 3600);
+    boolean reflection = r.bool("reflection", false);
+    TlsConfig tls = readTls(r.object("tls"), baseDirectory);
+    MetricsConfig metrics = readMetrics(r.object("metrics"));
+    Quotas defaults = readQuotas(r.object("defaultQuotas"), Quotas.DEFAULT);
+    List<TenantConfig> tenants = readTenants(r, defaults);
+    return new ServerConfig(address, port, models, threads, maxInbound, idle, grace, drain, tls, reflection,
+        metrics, defaults, tenants);
+  }
+
+  private static TlsConfig readTls(JsonObjectReader t, Path base) {
+    if (t == null) {
+      return null;
     }
-
-    /** True if API keys are configured (then every cipherformer.v1 call needs one). */
-    public boolean authenticationEnabled() {
-        return !tenants.isEmpty();
+    t.rejectUnknownFields(Set.of("certChain", "privateKey", "clientCa", "requireClientCert"));
+    Path chain = requiredFile(t, "certChain", base);
+    Path key = requiredFile(t, "privateKey", base);
+    Path ca = t.has("clientCa") ? existingFile(t, "clientCa", base) : null;
+    boolean require = t.bool("requireClientCert", ca != null);
+    if (require && ca == null) {
+      throw t.error("requireClientCert", "is true but clientCa is not set: name the CA file that client"
+          + " certificates must chain to");
     }
+    return new TlsConfig(chain, key, ca, require);
+  }
 
-    /**
-     * Reads and checks a config file.
-     *
-     * @throws ServerConfigException naming the file and field when the file cannot be read or a value is bad
-     */
-    public static ServerConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ServerConfigException(file + ": cannot read the server config: " + e, e);
+  private static MetricsConfig readMetrics(JsonObjectReader m) {
+    if (m == null) {
+      return null;
+    }
+    m.rejectUnknownFields(Set.of("address", "port"));
+    String address = nonBlank(m, "address", m.string("address", MetricsConfig.DEFAULT_ADDRESS));
+    int port = m.integer("port", MetricsConfig.DEFAULT_PORT, 0, 65535);
+    return new MetricsConfig(address, port);
+  }
+
+  private static Quotas readQuotas(JsonObjectReader q, Quotas base) {
+    if (q == null) {
+      return base;
+    }
+    q.rejectUnknownFields(Set.of("maxSessions", "maxKeyBytes", "maxConcurrentInferences"));
+    return new Quotas(
+        q.integer("maxSessions", base.maxSessions(), 1, 1_000_000),
+        q.longInteger("maxKeyBytes", base.maxKeyBytes(), 1, 1L << 40),
+        q.integer("maxConcurrentInferences", base.maxConcurrentInferences(), 1, 10_000));
+  }
+
+  private static List<TenantConfig> readTenants(JsonObjectReader r, Quotas defaults) {
+    List<TenantConfig> out = new ArrayList<>();
+    Map<String, String> idOwner = new HashMap<>();
+    Map<String, String> hashOwner = new HashMap<>();
+    List<JsonObjectReader> entries = r.objects("tenants");
+    for (JsonObjectReader t : entries) {
+      t.rejectUnknownFields(Set.of("id", "apiKeySha256", "quotas"));
+      String id = t.string("id", null);
+      if (id == null) {
+        throw t.error("id", "missing: every tenant needs an id");
+      }
+      if (!TENANT_ID.matcher(id).matches()) {
+        throw t.error("id", "'" + shorten(id) + "' is not 1 to 64 characters of [A-Za-z0-9._-]");
+      }
+      String previous = idOwner.putIfAbsent(id, t.field("id"));
+      if (previous != null) {
+        throw t.error("id", "duplicate tenant id '" + id + "' (also at " + previous + ")");
+      }
+      List<String> hashes = t.strings("apiKeySha256");
+      if (hashes.isEmpty()) {
+        throw t.error("apiKeySha256", "missing or empty: tenant '" + id + "' needs at least one API key"
+            + " hash (SHA-256 of the key, 64 hex digits; see docs/server-config.md)");
+      }
+      List<String> normalized = new ArrayList<>();
+      for (int i = 0; i < hashes.size(); i++) {
+        String h = hashes.get(i).toLowerCase(Locale.ROOT);
+        if (!SHA256_HEX.matcher(h).matches()) {
+          throw t.error("apiKeySha256", i, "'" + shorten(hashes.get(i)) + "' is not a SHA-256 hash"
+              + " (64 hex digits); store the hash of the key, never the key itself");
         }
-        Path base = file.toAbsolutePath().getParent();
-        return parse(text, base, file.toString());
-    }
-
-    /**
-     * Parses config JSON.
-     *
-     * @param json          the document
-     * @param baseDirectory directory that relative paths resolve against
-     * @param source        name used in error messages (usually the file name)
-     * @throws ServerConfigException naming the source and field
-     */
-    public static ServerConfig parse(String json, Path baseDirectory, String source) {
-        JsonNode root;
-        try {
-            ObjectMapper mapper = new ObjectMapper();
-            mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ServerConfigException(source + ": not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"), e);
+        String owner = hashOwner.putIfAbsent(h, id);
+        if (owner != null) {
+          throw t.error("apiKeySha256", i, "the same key hash is already listed for tenant '" + owner
+              + "': one key must identify one tenant");
         }
-        JsonObjectReader r = JsonObjectReader.root(source, root);
-        r.rejectUnknownFields(Set.of("address", "port", "modelsDirectory", "executorThreads",
-                "maxInboundMessageBytes", "idleSessionTimeoutSeconds", "shutdownGraceSeconds", "drainTimeoutSeconds",
-                "tls", "reflection", "metrics", "defaultQuotas", "tenants"));
-
-        String address = nonBlank(r, "address", r.string("address", DEFAULT_ADDRESS));
-        int port = r.integer("port", DEFAULT_PORT, 0, 65535);
-        Path models = r.has("modelsDirectory")
-                ? resolve(baseDirectory, nonBlank(r, "modelsDirectory", r.string("modelsDirectory", null)))
-                : DEFAULT_MODELS_DIRECTORY;
-        int threads = r.integer("executorThreads", defaultExecutorThreads(), 1, 1024);
-        int maxInbound = r.integer("maxInboundMessageBytes", DEFAULT_MAX_INBOUND_MESSAGE_BYTES, 1024, 1 << 30);
-        Duration idle = r.seconds("idleSessionTimeoutSeconds", DEFAULT_IDLE_SESSION_TIMEOUT, 1, 7 * 24 * 3600);
-        Duration grace = r.seconds("shutdownGraceSeconds", DEFAULT_SHUTDOWN_GRACE, 0, 600);
-        Duration drain = r.seconds("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT, 0, 3600);
-        boolean reflection = r.bool("reflection", false);
-        TlsConfig tls = readTls(r.object("tls"), baseDirectory);
-        MetricsConfig metrics = readMetrics(r.object("metrics"));
-        Quotas defaults = readQuotas(r.object("defaultQuotas"), Quotas.DEFAULT);
-        List<TenantConfig> tenants = readTenants(r, defaults);
-        return new ServerConfig(address, port, models, threads, maxInbound, idle, grace, drain, tls, reflection,
-                metrics, defaults, tenants);
+        normalized.add(h);
+      }
+      Quotas quotas = readQuotas(t.object("quotas"), defaults);
+      out.add(new TenantConfig(id, normalized, quotas));
     }
+    return out;
+  }
 
-    private static TlsConfig readTls(JsonObjectReader t, Path base) {
-        if (t == null) {
-            return null;
-        }
-        t.rejectUnknownFields(Set.of("certChain", "privateKey", "clientCa", "requireClientCert"));
-        Path chain = requiredFile(t, "certChain", base);
-        Path key = requiredFile(t, "privateKey", base);
-        Path ca = t.has("clientCa") ? existingFile(t, "clientCa", base) : null;
-        boolean require = t.bool("requireClientCert", ca != null);
-        if (require && ca == null) {
-            throw t.error("requireClientCert", "is true but clientCa is not set: name the CA file that client"
-                    + " certificates must chain to");
-        }
-        return new TlsConfig(chain, key, ca, require);
-    }
+  /** Decodes the stored hex hashes (already checked to be 64 hex digits). */
+  static byte[] decodeHash(String hex) {
+    return HexFormat.of().parseHex(hex);
+  }
 
-    private static MetricsConfig readMetrics(JsonObjectReader m) {
-        if (m == null) {
-            return null;
-        }
-        m.rejectUnknownFields(Set.of("address", "port"));
-        String address = nonBlank(m, "address", m.string("address", MetricsConfig.DEFAULT_ADDRESS));
-        int port = m.integer("port", MetricsConfig.DEFAULT_PORT, 0, 65535);
-        return new MetricsConfig(address, port);
+  private static String nonBlank(JsonObjectReader r, String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw r.error(field, "must not be empty");
     }
+    return value;
+  }
 
-    private static Quotas readQuotas(JsonObjectReader q, Quotas base) {
-        if (q == null) {
-            return base;
-        }
-        q.rejectUnknownFields(Set.of("maxSessions", "maxKeyBytes", "maxConcurrentInferences"));
-        return new Quotas(
-                q.integer("maxSessions", base.maxSessions(), 1, 1_000_000),
-                q.longInteger("maxKeyBytes", base.maxKeyBytes(), 1, 1L << 40),
-                q.integer("maxConcurrentInferences", base.maxConcurrentInferences(), 1, 10_000));
+  private static Path requiredFile(JsonObjectReader r, String field, Path base) {
+    if (!r.has(field)) {
+      throw r.error(field, "missing: TLS needs the server's certificate chain (certChain) and private key"
+          + " (privateKey) as PEM files");
     }
+    return existingFile(r, field, base);
+  }
 
-    private static List<TenantConfig> readTenants(JsonObjectReader r, Quotas defaults) {
-        List<TenantConfig> out = new ArrayList<>();
-        Map<String, String> idOwner = new HashMap<>();
-        Map<String, String> hashOwner = new HashMap<>();
-        List<JsonObjectReader> entries = r.objects("tenants");
-        for (JsonObjectReader t : entries) {
-            t.rejectUnknownFields(Set.of("id", "apiKeySha256", "quotas"));
-            String id = t.string("id", null);
-            if (id == null) {
-                throw t.error("id", "missing: every tenant needs an id");
-            }
-            if (!TENANT_ID.matcher(id).matches()) {
-                throw t.error("id", "'" + shorten(id) + "' is not 1 to 64 characters of [A-Za-z0-9._-]");
-            }
-            String previous = idOwner.putIfAbsent(id, t.field("id"));
-            if (previous != null) {
-                throw t.error("id", "duplicate tenant id '" + id + "' (also at " + previous + ")");
-            }
-            List<String> hashes = t.strings("apiKeySha256");
-            if (hashes.isEmpty()) {
-                throw t.error("apiKeySha256", "missing or empty: tenant '" + id + "' needs at least one API key"
-                        + " hash (SHA-256 of the key, 64 hex digits; see docs/server-config.md)");
-            }
-            List<String> normalized = new ArrayList<>();
-            for (int i = 0; i < hashes.size(); i++) {
-                String h = hashes.get(i).toLowerCase(Locale.ROOT);
-                if (!SHA256_HEX.matcher(h).matches()) {
-                    throw t.error("apiKeySha256", i, "'" + shorten(hashes.get(i)) + "' is not a SHA-256 hash"
-                            + " (64 hex digits); store the hash of the key, never the key itself");
-                }
-                String owner = hashOwner.putIfAbsent(h, id);
-                if (owner != null) {
-                    throw t.error("apiKeySha256", i, "the same key hash is already listed for tenant '" + owner
-                            + "': one key must identify one tenant");
-                }
-                normalized.add(h);
-            }
-            Quotas quotas = readQuotas(t.object("quotas"), defaults);
-            out.add(new TenantConfig(id, normalized, quotas));
-        }
-        return out;
+  private static Path existingFile(JsonObjectReader r, String field, Path base) {
+    Path p = resolve(base, nonBlank(r, field, r.string(field, null)));
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw r.error(field, "no readable file at " + p);
     }
+    return p;
+  }
 
-    /** Decodes the stored hex hashes (already checked to be 64 hex digits). */
-    static byte[] decodeHash(String hex) {
-        return HexFormat.of().parseHex(hex);
-    }
+  private static Path resolve(Path base, String value) {
+    Path p = Path.of(value);
+    return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+  }
 
-    private static String nonBlank(JsonObjectReader r, String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw r.error(field, "must not be empty");
-        }
-        return value;
-    }
-
-    private static Path requiredFile(JsonObjectReader r, String field, Path base) {
-        if (!r.has(field)) {
-            throw r.error(field, "missing: TLS needs the server's certificate chain (certChain) and private key"
-                    + " (privateKey) as PEM files");
-        }
-        return existingFile(r, field, base);
-    }
-
-    private static Path existingFile(JsonObjectReader r, String field, Path base) {
-        Path p = resolve(base, nonBlank(r, field, r.string(field, null)));
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw r.error(field, "no readable file at " + p);
-        }
-        return p;
-    }
-
-    private static Path resolve(Path base, String value) {
-        Path p = Path.of(value);
-        return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 70 ? s.substring(0, 70) + "..." : s;
-    }
+  private static String shorten(String s) {
+    return s.length() > 70 ? s.substring(0, 70) + "..." : s;
+  }
 }

@@ -6,13 +6,13 @@ package org.cipherformer.server;
  * tenant id 'alice'}.
  */
 public final class ServerConfigException extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public ServerConfigException(String message) {
-        super(message);
-    }
+  public ServerConfigException(String message) {
+    super(message);
+  }
 
-    public ServerConfigException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  public ServerConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

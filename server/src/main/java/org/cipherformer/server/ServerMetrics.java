@@ -16,53 +16,53 @@ import java.util.function.IntSupplier;
  * PrometheusEndpoint}.
  */
 public final class ServerMetrics implements AutoCloseable {
-    static final String ACTIVE_SESSIONS = "cipherformer.sessions.active";
+  static final String ACTIVE_SESSIONS = "cipherformer.sessions.active";
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final MetricsInterceptor interceptor = new MetricsInterceptor(registry);
-    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MetricsInterceptor interceptor = new MetricsInterceptor(registry);
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    public ServerMetrics() {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        gcMetrics.bindTo(registry);
-    }
+  public ServerMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+  }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
 
-    /** The interceptor that records calls; install it outermost (added last to the server builder). */
-    public ServerInterceptor interceptor() {
-        return interceptor;
-    }
+  /** The interceptor that records calls; install it outermost (added last to the server builder). */
+  public ServerInterceptor interceptor() {
+    return interceptor;
+  }
 
-    /** Inference calls in flight, as counted by the interceptor. */
-    public int inflightInferences() {
-        return interceptor.inflightInferences();
-    }
+  /** Inference calls in flight, as counted by the interceptor. */
+  public int inflightInferences() {
+    return interceptor.inflightInferences();
+  }
 
-    /**
-     * Publishes the number of open sessions, read from {@code activeSessions} at each scrape.
-     *
-     * @param activeSessions e.g. the session registry's {@code activeSessions()}
-     */
-    public void bindActiveSessions(IntSupplier activeSessions) {
-        Gauge.builder(ACTIVE_SESSIONS, activeSessions, s -> s.getAsInt())
-                .description("Sessions open, over all tenants")
-                .strongReference(true) // the supplier is often a lambda nothing else holds
-                .register(registry);
-    }
+  /**
+   * Publishes the number of open sessions, read from {@code activeSessions} at each scrape.
+   *
+   * @param activeSessions e.g. the session registry's {@code activeSessions()}
+   */
+  public void bindActiveSessions(IntSupplier activeSessions) {
+    Gauge.builder(ACTIVE_SESSIONS, activeSessions, s -> s.getAsInt())
+        .description("Sessions open, over all tenants")
+        .strongReference(true) // the supplier is often a lambda nothing else holds
+        .register(registry);
+  }
 
-    /** The registry in the Prometheus text format (what {@code GET /metrics} returns). */
-    public String scrape() {
-        return registry.scrape();
-    }
+  /** The registry in the Prometheus text format (what {@code GET /metrics} returns). */
+  public String scrape() {
+    return registry.scrape();
+  }
 
-    @Override
-    public void close() {
-        gcMetrics.close();
-        registry.close();
-    }
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
 }

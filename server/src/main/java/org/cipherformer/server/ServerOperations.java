@@ -19,119 +19,119 @@ import java.util.Objects;
  * call rejected as UNAUTHENTICATED is still counted in the metrics, and the services only ever run with a tenant.
  */
 public final class ServerOperations {
-    private final TlsConfig tls;
-    private final boolean reflection;
-    private final MetricsConfig metricsEndpoint;
-    private final ServerInterceptor authentication;
-    private final Duration shutdownGrace;
-    private final Duration drainTimeout;
+  private final TlsConfig tls;
+  private final boolean reflection;
+  private final MetricsConfig metricsEndpoint;
+  private final ServerInterceptor authentication;
+  private final Duration shutdownGrace;
+  private final Duration drainTimeout;
 
-    private final HealthStatusManager health = new HealthStatusManager();
-    private final CallDrain drain = new CallDrain();
-    private final ServerMetrics metrics;
-    private PrometheusEndpoint endpoint;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final CallDrain drain = new CallDrain();
+  private final ServerMetrics metrics;
+  private PrometheusEndpoint endpoint;
 
-    /**
-     * @param tls             TLS settings, or null for plaintext
-     * @param reflection      whether to offer grpc.reflection.v1
-     * @param metricsEndpoint where to serve /metrics, or null for no endpoint (metrics are still recorded)
-     * @param authentication  the interceptor that sets {@link TenantContext#TENANT} (API keys or a single tenant)
-     * @param shutdownGrace   how long health is NOT_SERVING before the port stops taking calls
-     * @param drainTimeout    how long in-flight calls may run on after that
-     */
-    public ServerOperations(TlsConfig tls, boolean reflection, MetricsConfig metricsEndpoint,
-                            ServerInterceptor authentication, Duration shutdownGrace, Duration drainTimeout) {
-        this.tls = tls;
-        this.reflection = reflection;
-        this.metricsEndpoint = metricsEndpoint;
-        this.authentication = Objects.requireNonNull(authentication, "authentication");
-        this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-        this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
-        this.metrics = new ServerMetrics();
+  /**
+   * @param tls             TLS settings, or null for plaintext
+   * @param reflection      whether to offer grpc.reflection.v1
+   * @param metricsEndpoint where to serve /metrics, or null for no endpoint (metrics are still recorded)
+   * @param authentication  the interceptor that sets {@link TenantContext#TENANT} (API keys or a single tenant)
+   * @param shutdownGrace   how long health is NOT_SERVING before the port stops taking calls
+   * @param drainTimeout    how long in-flight calls may run on after that
+   */
+  public ServerOperations(TlsConfig tls, boolean reflection, MetricsConfig metricsEndpoint,
+      ServerInterceptor authentication, Duration shutdownGrace, Duration drainTimeout) {
+    this.tls = tls;
+    this.reflection = reflection;
+    this.metricsEndpoint = metricsEndpoint;
+    this.authentication = Objects.requireNonNull(authentication, "authentication");
+    this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+    this.metrics = new ServerMetrics();
+  }
+
+  /**
+   * The operational layer a config file describes; {@code fallbackAuthentication} is used when the config has no
+   * tenants (core's single-tenant interceptor).
+   */
+  public static ServerOperations fromConfig(ServerConfig config, ServerInterceptor fallbackAuthentication) {
+    ServerInterceptor auth = config.authenticationEnabled()
+        ? new ApiKeyAuthInterceptor(config.tenants()) : fallbackAuthentication;
+    return new ServerOperations(config.tls(), config.reflection(), config.metrics(), auth,
+        config.shutdownGrace(), config.drainTimeout());
+  }
+
+  /**
+   * Adds TLS, the health and (if enabled) reflection services, and the interceptors to a server being built. Call
+   * after the services are added; the message-size limit and executor stay with the caller.
+   *
+   * @throws ServerConfigException if the TLS files cannot be loaded
+   */
+  public void configure(NettyServerBuilder builder) {
+    if (tls != null) {
+      builder.sslContext(ServerTls.serverContext(tls));
     }
-
-    /**
-     * The operational layer a config file describes; {@code fallbackAuthentication} is used when the config has no
-     * tenants (core's single-tenant interceptor).
-     */
-    public static ServerOperations fromConfig(ServerConfig config, ServerInterceptor fallbackAuthentication) {
-        ServerInterceptor auth = config.authenticationEnabled()
-                ? new ApiKeyAuthInterceptor(config.tenants()) : fallbackAuthentication;
-        return new ServerOperations(config.tls(), config.reflection(), config.metrics(), auth,
-                config.shutdownGrace(), config.drainTimeout());
+    builder.addService(health.getHealthService());
+    if (reflection) {
+      builder.addService(ProtoReflectionServiceV1.newInstance());
     }
+    // ServerBuilder.intercept: the interceptor added last runs first.
+    builder.intercept(authentication);
+    builder.intercept(drain);
+    builder.intercept(metrics.interceptor());
+  }
 
-    /**
-     * Adds TLS, the health and (if enabled) reflection services, and the interceptors to a server being built. Call
-     * after the services are added; the message-size limit and executor stay with the caller.
-     *
-     * @throws ServerConfigException if the TLS files cannot be loaded
-     */
-    public void configure(NettyServerBuilder builder) {
-        if (tls != null) {
-            builder.sslContext(ServerTls.serverContext(tls));
-        }
-        builder.addService(health.getHealthService());
-        if (reflection) {
-            builder.addService(ProtoReflectionServiceV1.newInstance());
-        }
-        // ServerBuilder.intercept: the interceptor added last runs first.
-        builder.intercept(authentication);
-        builder.intercept(drain);
-        builder.intercept(metrics.interceptor());
+  /**
+   * Marks the listening server SERVING (overall and for each of its services) and starts the metrics endpoint.
+   *
+   * @param server the started server
+   */
+  public void started(Server server) {
+    for (var service : server.getServices()) {
+      String name = service.getServiceDescriptor().getName();
+      if (!name.startsWith("grpc.")) {
+        health.setStatus(name, ServingStatus.SERVING);
+      }
     }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    if (metricsEndpoint != null) {
+      endpoint = PrometheusEndpoint.start(metricsEndpoint, metrics);
+    }
+  }
 
-    /**
-     * Marks the listening server SERVING (overall and for each of its services) and starts the metrics endpoint.
-     *
-     * @param server the started server
-     */
-    public void started(Server server) {
-        for (var service : server.getServices()) {
-            String name = service.getServiceDescriptor().getName();
-            if (!name.startsWith("grpc.")) {
-                health.setStatus(name, ServingStatus.SERVING);
-            }
-        }
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-        if (metricsEndpoint != null) {
-            endpoint = PrometheusEndpoint.start(metricsEndpoint, metrics);
-        }
+  /**
+   * The graceful stop ({@link GracefulShutdown}), then the metrics endpoint closes.
+   *
+   * @return true if in-flight calls finished within the drain timeout
+   */
+  public boolean stop(Server server) {
+    try {
+      return GracefulShutdown.stop(server, health, drain, shutdownGrace, drainTimeout);
+    } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      metrics.close();
     }
+  }
 
-    /**
-     * The graceful stop ({@link GracefulShutdown}), then the metrics endpoint closes.
-     *
-     * @return true if in-flight calls finished within the drain timeout
-     */
-    public boolean stop(Server server) {
-        try {
-            return GracefulShutdown.stop(server, health, drain, shutdownGrace, drainTimeout);
-        } finally {
-            if (endpoint != null) {
-                endpoint.close();
-            }
-            metrics.close();
-        }
-    }
+  public ServerMetrics metrics() {
+    return metrics;
+  }
 
-    public ServerMetrics metrics() {
-        return metrics;
-    }
+  /** The bound port of the metrics endpoint, or -1 when there is none or the server has not started. */
+  public int metricsPort() {
+    return endpoint == null ? -1 : endpoint.port();
+  }
 
-    /** The bound port of the metrics endpoint, or -1 when there is none or the server has not started. */
-    public int metricsPort() {
-        return endpoint == null ? -1 : endpoint.port();
-    }
+  /** Calls in flight (health and reflection excluded). */
+  public int inflightCalls() {
+    return drain.inflight();
+  }
 
-    /** Calls in flight (health and reflection excluded). */
-    public int inflightCalls() {
-        return drain.inflight();
-    }
-
-    List<String> describe() {
-        return List.of("tls=" + (tls == null ? "off" : tls.requireClientCert() ? "mutual" : "server"),
-                "reflection=" + reflection, "metrics=" + (metricsEndpoint == null ? "off"
-                        : metricsEndpoint.address() + ":" + metricsEndpoint.port()));
-    }
+  List<String> describe() {
+    return List.of("tls=" + (tls == null ? "off" : tls.requireClientCert() ? "mutual" : "server"),
+        "reflection=" + reflection, "metrics=" + (metricsEndpoint == null ? "off"
+            : metricsEndpoint.address() + ":" + metricsEndpoint.port()));
+  }
 }

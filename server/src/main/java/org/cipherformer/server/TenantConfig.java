@@ -12,14 +12,14 @@ import java.util.Objects;
  * @param quotas       the tenant's quotas (the config's defaultQuotas with this tenant's overrides)
  */
 public record TenantConfig(String id, List<String> apiKeySha256, Quotas quotas) {
-    public TenantConfig {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(quotas, "quotas");
-        apiKeySha256 = List.copyOf(apiKeySha256);
-    }
+  public TenantConfig {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(quotas, "quotas");
+    apiKeySha256 = List.copyOf(apiKeySha256);
+  }
 
-    /** The tenant the services see in {@link TenantContext#TENANT}. */
-    public Tenant tenant() {
-        return new Tenant(id, quotas);
-    }
+  /** The tenant the services see in {@link TenantContext#TENANT}. */
+  public Tenant tenant() {
+    return new Tenant(id, quotas);
+  }
 }

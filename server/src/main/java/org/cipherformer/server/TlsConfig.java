@@ -14,22 +14,22 @@ import java.util.Objects;
  *                          them without one but still rejects a certificate that does not chain to clientCa
  */
 public record TlsConfig(Path certChain, Path privateKey, Path clientCa, boolean requireClientCert) {
-    public TlsConfig {
-        Objects.requireNonNull(certChain, "certChain");
-        Objects.requireNonNull(privateKey, "privateKey");
-        if (requireClientCert && clientCa == null) {
-            throw new IllegalArgumentException("requireClientCert needs clientCa: the CA that client certificates"
-                    + " must chain to");
-        }
+  public TlsConfig {
+    Objects.requireNonNull(certChain, "certChain");
+    Objects.requireNonNull(privateKey, "privateKey");
+    if (requireClientCert && clientCa == null) {
+      throw new IllegalArgumentException("requireClientCert needs clientCa: the CA that client certificates"
+          + " must chain to");
     }
+  }
 
-    /** Server-only TLS: clients check the server, the server does not ask for client certificates. */
-    public static TlsConfig serverOnly(Path certChain, Path privateKey) {
-        return new TlsConfig(certChain, privateKey, null, false);
-    }
+  /** Server-only TLS: clients check the server, the server does not ask for client certificates. */
+  public static TlsConfig serverOnly(Path certChain, Path privateKey) {
+    return new TlsConfig(certChain, privateKey, null, false);
+  }
 
-    /** Mutual TLS: every client must present a certificate that chains to {@code clientCa}. */
-    public static TlsConfig mutual(Path certChain, Path privateKey, Path clientCa) {
-        return new TlsConfig(certChain, privateKey, clientCa, true);
-    }
+  /** Mutual TLS: every client must present a certificate that chains to {@code clientCa}. */
+  public static TlsConfig mutual(Path certChain, Path privateKey, Path clientCa) {
+    return new TlsConfig(certChain, privateKey, clientCa, true);
+  }
 }

@@ -16,76 +16,76 @@ import java.util.concurrent.TimeUnit;
 
 /** A real Netty server on 127.0.0.1 with an ephemeral port, the operational layer, and a service under test. */
 final class LoopbackServer implements AutoCloseable {
-    static final Tenant DEFAULT_TENANT = new Tenant("default", Quotas.DEFAULT);
+  static final Tenant DEFAULT_TENANT = new Tenant("default", Quotas.DEFAULT);
 
-    final ServerOperations ops;
-    final Server server;
-    private boolean stopped;
+  final ServerOperations ops;
+  final Server server;
+  private boolean stopped;
 
-    private LoopbackServer(ServerOperations ops, Server server) {
-        this.ops = ops;
-        this.server = server;
+  private LoopbackServer(ServerOperations ops, Server server) {
+    this.ops = ops;
+    this.server = server;
+  }
+
+  /** Starts the server with the probe ModelService. */
+  static LoopbackServer start(ServerConfig config) throws IOException {
+    return start(config, new ProbeModelService());
+  }
+
+  static LoopbackServer start(ServerConfig config, BindableService service) throws IOException {
+    ServerOperations ops = ServerOperations.fromConfig(config, singleTenant());
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .maxInboundMessageSize(config.maxInboundMessageBytes())
+        .addService(service);
+    ops.configure(b);
+    Server server = b.build().start();
+    ops.started(server);
+    return new LoopbackServer(ops, server);
+  }
+
+  /** Stands in for core's single-tenant interceptor: every call gets one default tenant. */
+  static ServerInterceptor singleTenant() {
+    return new ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(io.grpc.ServerCall<ReqT, RespT> call,
+          Metadata headers, io.grpc.ServerCallHandler<ReqT, RespT> next) {
+        return Contexts.interceptCall(Context.current().withValue(TenantContext.TENANT, DEFAULT_TENANT),
+            call, headers, next);
+      }
+    };
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  ManagedChannel plaintextChannel() {
+    return NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
+  }
+
+  /** Metadata with {@code authorization: Bearer <key>} (or the raw header value when it has no "Bearer"). */
+  static io.grpc.ClientInterceptor authorization(String headerValue) {
+    Metadata m = new Metadata();
+    m.put(ApiKeyAuthInterceptor.AUTHORIZATION, headerValue);
+    return MetadataUtils.newAttachHeadersInterceptor(m);
+  }
+
+  /** The graceful stop; true if drained. */
+  boolean stop() {
+    stopped = true;
+    return ops.stop(server);
+  }
+
+  static void closeQuietly(ManagedChannel channel) throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (!stopped) {
+      stopped = true;
+      server.shutdownNow();
+      ops.stop(server);
     }
-
-    /** Starts the server with the probe ModelService. */
-    static LoopbackServer start(ServerConfig config) throws IOException {
-        return start(config, new ProbeModelService());
-    }
-
-    static LoopbackServer start(ServerConfig config, BindableService service) throws IOException {
-        ServerOperations ops = ServerOperations.fromConfig(config, singleTenant());
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .maxInboundMessageSize(config.maxInboundMessageBytes())
-                .addService(service);
-        ops.configure(b);
-        Server server = b.build().start();
-        ops.started(server);
-        return new LoopbackServer(ops, server);
-    }
-
-    /** Stands in for core's single-tenant interceptor: every call gets one default tenant. */
-    static ServerInterceptor singleTenant() {
-        return new ServerInterceptor() {
-            @Override
-            public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(io.grpc.ServerCall<ReqT, RespT> call,
-                    Metadata headers, io.grpc.ServerCallHandler<ReqT, RespT> next) {
-                return Contexts.interceptCall(Context.current().withValue(TenantContext.TENANT, DEFAULT_TENANT),
-                        call, headers, next);
-            }
-        };
-    }
-
-    int port() {
-        return server.getPort();
-    }
-
-    ManagedChannel plaintextChannel() {
-        return NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
-    }
-
-    /** Metadata with {@code authorization: Bearer <key>} (or the raw header value when it has no "Bearer"). */
-    static io.grpc.ClientInterceptor authorization(String headerValue) {
-        Metadata m = new Metadata();
-        m.put(ApiKeyAuthInterceptor.AUTHORIZATION, headerValue);
-        return MetadataUtils.newAttachHeadersInterceptor(m);
-    }
-
-    /** The graceful stop; true if drained. */
-    boolean stop() {
-        stopped = true;
-        return ops.stop(server);
-    }
-
-    static void closeQuietly(ManagedChannel channel) throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() {
-        if (!stopped) {
-            stopped = true;
-            server.shutdownNow();
-            ops.stop(server);
-        }
-    }
+  }
 }

@@ -16,35 +16,35 @@ import org.cipherformer.proto.v1.ModelSummary;
  * drain tests).
  */
 final class ProbeModelService extends ModelServiceGrpc.ModelServiceImplBase {
-    @Override
-    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
-        Tenant tenant = TenantContext.current();
-        response.onNext(ListModelsResponse.newBuilder()
-                .addModels(ModelSummary.newBuilder().setName(tenant.id())).build());
-        response.onCompleted();
-    }
+  @Override
+  public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> response) {
+    Tenant tenant = TenantContext.current();
+    response.onNext(ListModelsResponse.newBuilder()
+        .addModels(ModelSummary.newBuilder().setName(tenant.id())).build());
+    response.onCompleted();
+  }
 
-    @Override
-    public void describeModel(DescribeModelRequest request, StreamObserver<ModelDescription> response) {
-        String name = request.getName();
-        if (name.startsWith("sleep:")) {
-            // Sleeps in small steps and stops early when cancelled, like the inference loop between native steps.
-            long until = System.nanoTime() + Long.parseLong(name.substring("sleep:".length())) * 1_000_000L;
-            while (System.nanoTime() < until && !io.grpc.Context.current().isCancelled()) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+  @Override
+  public void describeModel(DescribeModelRequest request, StreamObserver<ModelDescription> response) {
+    String name = request.getName();
+    if (name.startsWith("sleep:")) {
+      // Sleeps in small steps and stops early when cancelled, like the inference loop between native steps.
+      long until = System.nanoTime() + Long.parseLong(name.substring("sleep:".length())) * 1_000_000L;
+      while (System.nanoTime() < until && !io.grpc.Context.current().isCancelled()) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
         }
-        if (io.grpc.Context.current().isCancelled()) {
-            response.onError(Status.CANCELLED.withDescription("cancelled while sleeping").asRuntimeException());
-            return;
-        }
-        response.onNext(ModelDescription.newBuilder()
-                .setSummary(ModelSummary.newBuilder().setName(name)).build());
-        response.onCompleted();
+      }
     }
+    if (io.grpc.Context.current().isCancelled()) {
+      response.onError(Status.CANCELLED.withDescription("cancelled while sleeping").asRuntimeException());
+      return;
+    }
+    response.onNext(ModelDescription.newBuilder()
+        .setSummary(ModelSummary.newBuilder().setName(name)).build());
+    response.onCompleted();
+  }
 }
