@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * @param modelsDirectory        directory of model folders to host
  * @param executorThreads        threads that run the services (the bounded executor)
  * @param maxInboundMessageBytes largest message a client may send; larger ones fail with RESOURCE_EXHAUSTED
+ * @param maxChunkBytes          largest key-upload data chunk (announced to clients in Session.max_chunk_bytes)
+ * @param maxConcurrentInferences inferences running at once over all tenants (each tenant also has its quota)
+ * @param refreshReplyTimeout    longest wait for one refresh reply before the inference fails DEADLINE_EXCEEDED
  * @param idleSessionTimeout     a session closes after this long without a request
  * @param shutdownGrace          on shutdown, how long health reports NOT_SERVING while new calls are still accepted
  *                               (so load balancers and watchers move away before the port closes)
@@ -39,7 +42,8 @@ import java.util.regex.Pattern;
  * @param tenants                tenants with API keys; empty = no authentication (one default tenant)
  */
 public record ServerConfig(String address, int port, Path modelsDirectory, int executorThreads,
-    int maxInboundMessageBytes, Duration idleSessionTimeout, Duration shutdownGrace,
+    int maxInboundMessageBytes, int maxChunkBytes, int maxConcurrentInferences, Duration refreshReplyTimeout,
+    Duration idleSessionTimeout, Duration shutdownGrace,
     Duration drainTimeout, TlsConfig tls, boolean reflection, MetricsConfig metrics,
     Quotas defaultQuotas, List<TenantConfig> tenants) {
 
@@ -48,9 +52,13 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
   public static final Path DEFAULT_MODELS_DIRECTORY = Path.of("models");
   /** 64 MiB: a refresh reply of many N=16384 ciphertexts (about 2 MiB each) fits; key uploads are chunked. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
-  public static final Duration DEFAULT_IDLE_SESSION_TIMEOUT = Duration.ofMinutes(15);
+  /** 1 MiB: small enough to interleave with other calls, large enough that framing costs nothing. */
+  public static final int DEFAULT_MAX_CHUNK_BYTES = 1 << 20;
+  public static final int DEFAULT_MAX_CONCURRENT_INFERENCES = 8;
+  public static final Duration DEFAULT_REFRESH_REPLY_TIMEOUT = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_IDLE_SESSION_TIMEOUT = Duration.ofMinutes(30);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -58,6 +66,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
   public ServerConfig {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(modelsDirectory, "modelsDirectory");
+    Objects.requireNonNull(refreshReplyTimeout, "refreshReplyTimeout");
     Objects.requireNonNull(idleSessionTimeout, "idleSessionTimeout");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -68,13 +77,14 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
   /** Every field at its default: plaintext on 127.0.0.1:50051, no tenants, no metrics, no reflection. */
   public static ServerConfig defaults() {
     return new ServerConfig(DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_MODELS_DIRECTORY, defaultExecutorThreads(),
-        DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_MAX_CHUNK_BYTES, DEFAULT_MAX_CONCURRENT_INFERENCES,
+        DEFAULT_REFRESH_REPLY_TIMEOUT, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_DRAIN_TIMEOUT, null, false, null, Quotas.DEFAULT, List.of());
   }
 
-  /** One thread per core: the inference work is CPU-bound native code, more threads only contend. */
+  /** One thread per core (at least 2): the work is CPU-bound native code, more threads only contend. */
   public static int defaultExecutorThreads() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   /** True if API keys are configured (then every cipherformer.v1 call needs one). */
@@ -119,7 +129,8 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     }
     JsonObjectReader r = JsonObjectReader.root(source, root);
     r.rejectUnknownFields(Set.of("address", "port", "modelsDirectory", "executorThreads",
-        "maxInboundMessageBytes", "idleSessionTimeoutSeconds", "shutdownGraceSeconds", "drainTimeoutSeconds",
+        "maxInboundMessageBytes", "maxChunkBytes", "maxConcurrentInferences", "refreshReplyTimeoutSeconds",
+        "idleSessionTimeoutSeconds", "shutdownGraceSeconds", "drainTimeoutSeconds",
         "tls", "reflection", "metrics", "defaultQuotas", "tenants"));
 
     String address = nonBlank(r, "address", r.string("address", DEFAULT_ADDRESS));
@@ -129,6 +140,13 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
         : DEFAULT_MODELS_DIRECTORY;
     int threads = r.integer("executorThreads", defaultExecutorThreads(), 1, 1024);
     int maxInbound = r.integer("maxInboundMessageBytes", DEFAULT_MAX_INBOUND_MESSAGE_BYTES, 1024, 1 << 30);
+    int maxChunk = r.integer("maxChunkBytes", Math.min(DEFAULT_MAX_CHUNK_BYTES, maxInbound - 1024), 1, 1 << 30);
+    if (maxChunk > maxInbound - 1024) {
+      throw r.error("maxChunkBytes", maxChunk + " must leave 1 KiB of maxInboundMessageBytes (" + maxInbound
+          + ") for the rest of the message, so at most " + (maxInbound - 1024));
+    }
+    int maxInferences = r.integer("maxConcurrentInferences", DEFAULT_MAX_CONCURRENT_INFERENCES, 1, 10_000);
+    Duration refreshWait = r.seconds("refreshReplyTimeoutSeconds", DEFAULT_REFRESH_REPLY_TIMEOUT, 1, 24 * 3600);
     Duration idle = r.seconds("idleSessionTimeoutSeconds", DEFAULT_IDLE_SESSION_TIMEOUT, 1, 7 * 24 * 3600);
     Duration grace = r.seconds("shutdownGraceSeconds", DEFAULT_SHUTDOWN_GRACE, 0, 600);
     Duration drain = r.seconds("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT, 0, 3600);
@@ -137,8 +155,8 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     MetricsConfig metrics = readMetrics(r.object("metrics"));
     Quotas defaults = readQuotas(r.object("defaultQuotas"), Quotas.DEFAULT);
     List<TenantConfig> tenants = readTenants(r, defaults);
-    return new ServerConfig(address, port, models, threads, maxInbound, idle, grace, drain, tls, reflection,
-        metrics, defaults, tenants);
+    return new ServerConfig(address, port, models, threads, maxInbound, maxChunk, maxInferences, refreshWait, idle,
+        grace, drain, tls, reflection, metrics, defaults, tenants);
   }
 
   private static TlsConfig readTls(JsonObjectReader t, Path base) {

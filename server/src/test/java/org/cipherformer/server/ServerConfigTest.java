@@ -43,6 +43,8 @@ class ServerConfigTest {
     assertFalse(c.reflection());
     assertFalse(c.authenticationEnabled());
     assertEquals(Quotas.DEFAULT, c.defaultQuotas());
+    assertEquals(1 << 20, c.maxChunkBytes());
+    assertEquals(Duration.ofMinutes(30), c.idleSessionTimeout());
   }
 
   @Test
@@ -52,7 +54,8 @@ class ServerConfigTest {
     Files.writeString(dir.resolve("ca.pem"), "x");
     ServerConfig c = parse("""
         {"address": "0.0.0.0", "port": 7000, "modelsDirectory": "m", "executorThreads": 3,
-         "maxInboundMessageBytes": 2048, "idleSessionTimeoutSeconds": 60, "shutdownGraceSeconds": 0.5,
+         "maxInboundMessageBytes": 4096, "maxChunkBytes": 3000, "maxConcurrentInferences": 3,
+         "refreshReplyTimeoutSeconds": 7, "idleSessionTimeoutSeconds": 60, "shutdownGraceSeconds": 0.5,
          "drainTimeoutSeconds": 10, "reflection": true,
          "tls": {"certChain": "chain.pem", "privateKey": "key.pem", "clientCa": "ca.pem"},
          "metrics": {"port": 0},
@@ -66,7 +69,10 @@ class ServerConfigTest {
     assertEquals(7000, c.port());
     assertEquals(dir.resolve("m"), c.modelsDirectory(), "relative paths resolve against the file's directory");
     assertEquals(3, c.executorThreads());
-    assertEquals(2048, c.maxInboundMessageBytes());
+    assertEquals(4096, c.maxInboundMessageBytes());
+    assertEquals(3000, c.maxChunkBytes());
+    assertEquals(3, c.maxConcurrentInferences());
+    assertEquals(Duration.ofSeconds(7), c.refreshReplyTimeout());
     assertEquals(Duration.ofSeconds(60), c.idleSessionTimeout());
     assertEquals(Duration.ofMillis(500), c.shutdownGrace());
     assertEquals(Duration.ofSeconds(10), c.drainTimeout());
@@ -89,6 +95,8 @@ class ServerConfigTest {
     assertError("{\"port\": 70000}", "port: must be in [0, 65535], got 70000");
     assertError("{\"executorThreads\": 0}", "executorThreads: must be in [1, 1024]");
     assertError("{\"maxInboundMessageBytes\": 12.5}", "maxInboundMessageBytes: expected a whole number");
+    assertError("{\"maxInboundMessageBytes\": 4096, \"maxChunkBytes\": 3500}",
+        "maxChunkBytes: 3500 must leave 1 KiB of maxInboundMessageBytes (4096)", "at most 3072");
     assertError("{\"idleSessionTimeoutSeconds\": 0}", "idleSessionTimeoutSeconds: must be in [1.0");
     assertError("{\"reflection\": \"yes\"}", "reflection: expected true or false");
     assertError("{\"address\": \" \"}", "address: must not be empty");
