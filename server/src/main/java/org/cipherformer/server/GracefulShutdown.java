@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * The server's stop sequence:
  * <ol>
  *   <li>health turns NOT_SERVING for every service (watchers are told at once) and stays so;</li>
- *   <li>for the grace period the port still takes new calls, so load balancers that poll health can move clients
+ *   <li>for the shutdown delay the port still takes new calls, so load balancers that poll health can move clients
  *       away before connections are refused;</li>
  *   <li>the server stops taking new calls (Netty sends GOAWAY) while calls in flight go on;</li>
  *   <li>it waits up to the drain timeout for them to finish;</li>
@@ -34,13 +34,13 @@ public final class GracefulShutdown {
    *
    * @return true if every counted call finished by itself within the drain timeout
    */
-  public static boolean stop(Server server, HealthStatusManager health, CallDrain drain, Duration grace,
+  public static boolean stop(Server server, HealthStatusManager health, CallDrain drain, Duration delay,
       Duration drainTimeout) {
     boolean drained = false;
     try {
       health.enterTerminalState();
-      if (!grace.isZero()) {
-        Thread.sleep(grace.toMillis());
+      if (!delay.isZero()) {
+        Thread.sleep(delay.toMillis());
       }
       server.shutdown();
       drained = drain.awaitIdle(drainTimeout);

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * @param maxConcurrentInferences inferences running at once over all tenants (each tenant also has its quota)
  * @param refreshReplyTimeout    longest wait for one refresh reply before the inference fails DEADLINE_EXCEEDED
  * @param idleSessionTimeout     a session closes after this long without a request
- * @param shutdownGrace          on shutdown, how long health reports NOT_SERVING while new calls are still accepted
+ * @param shutdownDelay          on shutdown, how long health reports NOT_SERVING while new calls are still accepted
  *                               (so load balancers and watchers move away before the port closes)
  * @param drainTimeout           on shutdown, how long in-flight calls may finish before they are cancelled
  * @param tls                    TLS settings, or null for plaintext
@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  */
 public record ServerConfig(String address, int port, Path modelsDirectory, int executorThreads,
     int maxInboundMessageBytes, int maxChunkBytes, int maxConcurrentInferences, Duration refreshReplyTimeout,
-    Duration idleSessionTimeout, Duration shutdownGrace,
+    Duration idleSessionTimeout, Duration shutdownDelay,
     Duration drainTimeout, TlsConfig tls, boolean reflection, MetricsConfig metrics,
     Quotas defaultQuotas, List<TenantConfig> tenants) {
 
@@ -57,7 +57,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
   public static final int DEFAULT_MAX_CONCURRENT_INFERENCES = 8;
   public static final Duration DEFAULT_REFRESH_REPLY_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration DEFAULT_IDLE_SESSION_TIMEOUT = Duration.ofMinutes(30);
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_SHUTDOWN_DELAY = Duration.ofSeconds(2);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -68,7 +68,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     Objects.requireNonNull(modelsDirectory, "modelsDirectory");
     Objects.requireNonNull(refreshReplyTimeout, "refreshReplyTimeout");
     Objects.requireNonNull(idleSessionTimeout, "idleSessionTimeout");
-    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(shutdownDelay, "shutdownDelay");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(defaultQuotas, "defaultQuotas");
     tenants = List.copyOf(tenants);
@@ -78,7 +78,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
   public static ServerConfig defaults() {
     return new ServerConfig(DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_MODELS_DIRECTORY, defaultExecutorThreads(),
         DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_MAX_CHUNK_BYTES, DEFAULT_MAX_CONCURRENT_INFERENCES,
-        DEFAULT_REFRESH_REPLY_TIMEOUT, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_REFRESH_REPLY_TIMEOUT, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_DELAY,
         DEFAULT_DRAIN_TIMEOUT, null, false, null, Quotas.DEFAULT, List.of());
   }
 
@@ -130,7 +130,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     JsonObjectReader r = JsonObjectReader.root(source, root);
     r.rejectUnknownFields(Set.of("address", "port", "modelsDirectory", "executorThreads",
         "maxInboundMessageBytes", "maxChunkBytes", "maxConcurrentInferences", "refreshReplyTimeoutSeconds",
-        "idleSessionTimeoutSeconds", "shutdownGraceSeconds", "drainTimeoutSeconds",
+        "idleSessionTimeoutSeconds", "shutdownDelaySeconds", "drainTimeoutSeconds",
         "tls", "reflection", "metrics", "defaultQuotas", "tenants"));
 
     String address = nonBlank(r, "address", r.string("address", DEFAULT_ADDRESS));
@@ -148,7 +148,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     int maxInferences = r.integer("maxConcurrentInferences", DEFAULT_MAX_CONCURRENT_INFERENCES, 1, 10_000);
     Duration refreshWait = r.seconds("refreshReplyTimeoutSeconds", DEFAULT_REFRESH_REPLY_TIMEOUT, 1, 24 * 3600);
     Duration idle = r.seconds("idleSessionTimeoutSeconds", DEFAULT_IDLE_SESSION_TIMEOUT, 1, 7 * 24 * 3600);
-    Duration grace = r.seconds("shutdownGraceSeconds", DEFAULT_SHUTDOWN_GRACE, 0, 600);
+    Duration grace = r.seconds("shutdownDelaySeconds", DEFAULT_SHUTDOWN_DELAY, 0, 600);
     Duration drain = r.seconds("drainTimeoutSeconds", DEFAULT_DRAIN_TIMEOUT, 0, 3600);
     boolean reflection = r.bool("reflection", false);
     TlsConfig tls = readTls(r.object("tls"), baseDirectory);

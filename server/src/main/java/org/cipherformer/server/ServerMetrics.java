@@ -17,6 +17,7 @@ import java.util.function.IntSupplier;
  */
 public final class ServerMetrics implements AutoCloseable {
   static final String ACTIVE_SESSIONS = "cipherformer.sessions.active";
+  static final String RUNNING_INFERENCES = "cipherformer.inferences.running";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MetricsInterceptor interceptor = new MetricsInterceptor(registry);
@@ -52,6 +53,19 @@ public final class ServerMetrics implements AutoCloseable {
     Gauge.builder(ACTIVE_SESSIONS, activeSessions, s -> s.getAsInt())
         .description("Sessions open, over all tenants")
         .strongReference(true) // the supplier is often a lambda nothing else holds
+        .register(registry);
+  }
+
+  /**
+   * Publishes the number of inferences computing now (holding a compute slot), read at each scrape. Unlike the
+   * interceptor's in-flight count of open InferenceService calls, this leaves out calls refused or not yet started.
+   *
+   * @param runningInferences e.g. the server's {@code runningInferences()}
+   */
+  public void bindRunningInferences(IntSupplier runningInferences) {
+    Gauge.builder(RUNNING_INFERENCES, runningInferences, s -> s.getAsInt())
+        .description("Inferences computing now, over all tenants")
+        .strongReference(true)
         .register(registry);
   }
 

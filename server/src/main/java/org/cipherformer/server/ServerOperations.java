@@ -1,7 +1,6 @@
 package org.cipherformer.server;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -11,19 +10,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The operational layer of the gRPC server, separate from what the services compute: TLS, authentication, health,
- * reflection, metrics and the graceful stop. {@link CipherformerServer} holds one and calls it at three points:
- * {@link #configure} while building the Netty server, {@link #started} once it listens, {@link #stop} on close.
+ * The operational layer of the gRPC server, separate from what the services compute: TLS, health, reflection,
+ * metrics and the graceful stop. {@link CipherformerServer} holds one and calls it at three points: {@link #configure}
+ * while building the Netty server, {@link #started} once it listens, {@link #stop} on close.
  *
- * <p>Interceptor order (outermost first): metrics, then drain counting, then authentication, then the services. So a
- * call rejected as UNAUTHENTICATED is still counted in the metrics, and the services only ever run with a tenant.
+ * <p>Its interceptors are server-wide ({@code NettyServerBuilder.intercept}), and gRPC runs those before the
+ * per-service ones, so the order is: metrics, drain counting, then the services' own authentication interceptor
+ * ({@link ApiKeyAuthInterceptor} or the single-tenant one). A call refused as UNAUTHENTICATED is still counted.
  */
 public final class ServerOperations {
   private final TlsConfig tls;
   private final boolean reflection;
   private final MetricsConfig metricsEndpoint;
-  private final ServerInterceptor authentication;
-  private final Duration shutdownGrace;
+  private final Duration shutdownDelay;
   private final Duration drainTimeout;
 
   private final HealthStatusManager health = new HealthStatusManager();
@@ -35,35 +34,22 @@ public final class ServerOperations {
    * @param tls             TLS settings, or null for plaintext
    * @param reflection      whether to offer grpc.reflection.v1
    * @param metricsEndpoint where to serve /metrics, or null for no endpoint (metrics are still recorded)
-   * @param authentication  the interceptor that sets {@link TenantContext#TENANT} (API keys or a single tenant)
-   * @param shutdownGrace   how long health is NOT_SERVING before the port stops taking calls
+   * @param shutdownDelay   how long health is NOT_SERVING before the port stops taking calls
    * @param drainTimeout    how long in-flight calls may run on after that
    */
-  public ServerOperations(TlsConfig tls, boolean reflection, MetricsConfig metricsEndpoint,
-      ServerInterceptor authentication, Duration shutdownGrace, Duration drainTimeout) {
+  public ServerOperations(TlsConfig tls, boolean reflection, MetricsConfig metricsEndpoint, Duration shutdownDelay,
+      Duration drainTimeout) {
     this.tls = tls;
     this.reflection = reflection;
     this.metricsEndpoint = metricsEndpoint;
-    this.authentication = Objects.requireNonNull(authentication, "authentication");
-    this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    this.shutdownDelay = Objects.requireNonNull(shutdownDelay, "shutdownDelay");
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     this.metrics = new ServerMetrics();
   }
 
   /**
-   * The operational layer a config file describes; {@code fallbackAuthentication} is used when the config has no
-   * tenants (core's single-tenant interceptor).
-   */
-  public static ServerOperations fromConfig(ServerConfig config, ServerInterceptor fallbackAuthentication) {
-    ServerInterceptor auth = config.authenticationEnabled()
-        ? new ApiKeyAuthInterceptor(config.tenants()) : fallbackAuthentication;
-    return new ServerOperations(config.tls(), config.reflection(), config.metrics(), auth,
-        config.shutdownGrace(), config.drainTimeout());
-  }
-
-  /**
-   * Adds TLS, the health and (if enabled) reflection services, and the interceptors to a server being built. Call
-   * after the services are added; the message-size limit and executor stay with the caller.
+   * Adds TLS, the health and (if enabled) reflection services, and the metrics and drain interceptors to a server
+   * being built. The message-size limit, executor and authentication stay with the caller.
    *
    * @throws ServerConfigException if the TLS files cannot be loaded
    */
@@ -76,7 +62,6 @@ public final class ServerOperations {
       builder.addService(ProtoReflectionServiceV1.newInstance());
     }
     // ServerBuilder.intercept: the interceptor added last runs first.
-    builder.intercept(authentication);
     builder.intercept(drain);
     builder.intercept(metrics.interceptor());
   }
@@ -106,7 +91,7 @@ public final class ServerOperations {
    */
   public boolean stop(Server server) {
     try {
-      return GracefulShutdown.stop(server, health, drain, shutdownGrace, drainTimeout);
+      return GracefulShutdown.stop(server, health, drain, shutdownDelay, drainTimeout);
     } finally {
       if (endpoint != null) {
         endpoint.close();

@@ -30,7 +30,7 @@ class ApiKeyAuthLoopbackTest {
   @BeforeAll
   static void start() throws Exception {
     ServerConfig config = ServerConfig.parse("""
-        {"port": 0, "shutdownGraceSeconds": 0, "drainTimeoutSeconds": 1,
+        {"port": 0, "shutdownDelaySeconds": 0, "drainTimeoutSeconds": 1,
          "tenants": [
            {"id": "alice", "apiKeySha256": ["%s", "%s"]},
            {"id": "bob", "apiKeySha256": ["%s"], "quotas": {"maxSessions": 1}}]}
@@ -103,7 +103,7 @@ class ApiKeyAuthLoopbackTest {
     // The services get the whole Tenant record, quotas included, from the key.
     var seen = new java.util.concurrent.atomic.AtomicReference<Tenant>();
     ServerConfig config = ServerConfig.parse("""
-        {"port": 0, "shutdownGraceSeconds": 0,
+        {"port": 0, "shutdownDelaySeconds": 0,
          "tenants": [{"id": "bob", "apiKeySha256": ["%s"], "quotas": {"maxSessions": 1}}]}
         """.formatted(ApiKeys.sha256Hex(BOB_KEY)), Path.of("."), "quota-test");
     try (LoopbackServer s = LoopbackServer.start(config, new ModelServiceGrpc.ModelServiceImplBase() {

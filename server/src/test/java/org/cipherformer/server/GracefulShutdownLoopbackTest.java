@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Health while running and during the stop sequence: NOT_SERVING first, then drain, then stop. */
 class GracefulShutdownLoopbackTest {
   private static ServerConfig config(double graceSeconds, double drainSeconds) {
-    return ServerConfig.parse("{\"port\": 0, \"shutdownGraceSeconds\": " + graceSeconds
+    return ServerConfig.parse("{\"port\": 0, \"shutdownDelaySeconds\": " + graceSeconds
         + ", \"drainTimeoutSeconds\": " + drainSeconds + "}", Path.of("."), "t");
   }
 

@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -32,15 +33,29 @@ final class LoopbackServer implements AutoCloseable {
     return start(config, new ProbeModelService());
   }
 
-  static LoopbackServer start(ServerConfig config, BindableService service) throws IOException {
-    ServerOperations ops = ServerOperations.fromConfig(config, singleTenant());
+  static LoopbackServer start(ServerConfig config, BindableService... services) throws IOException {
+    ServerOperations ops = operations(config);
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .maxInboundMessageSize(config.maxInboundMessageBytes())
-        .addService(service);
+        .maxInboundMessageSize(config.maxInboundMessageBytes());
+    ServerInterceptor auth = authentication(config);
+    for (BindableService s : services) {
+      // Authentication per service, as CipherformerServer does it; ops adds its interceptors server-wide.
+      b.addService(ServerInterceptors.intercept(s, auth));
+    }
     ops.configure(b);
     Server server = b.build().start();
     ops.started(server);
     return new LoopbackServer(ops, server);
+  }
+
+  static ServerOperations operations(ServerConfig config) {
+    return new ServerOperations(config.tls(), config.reflection(), config.metrics(), config.shutdownDelay(),
+        config.drainTimeout());
+  }
+
+  /** API keys when the config has tenants, else one default tenant. */
+  static ServerInterceptor authentication(ServerConfig config) {
+    return config.authenticationEnabled() ? new ApiKeyAuthInterceptor(config.tenants()) : singleTenant();
   }
 
   /** Stands in for core's single-tenant interceptor: every call gets one default tenant. */

@@ -16,7 +16,7 @@ class MessageSizeLoopbackTest {
   @Test
   void messageAboveTheLimitIsResourceExhaustedAndOneBelowPasses() throws Exception {
     ServerConfig config = ServerConfig.parse(
-        "{\"port\": 0, \"maxInboundMessageBytes\": 2048, \"shutdownGraceSeconds\": 0}", Path.of("."), "t");
+        "{\"port\": 0, \"maxInboundMessageBytes\": 2048, \"shutdownDelaySeconds\": 0}", Path.of("."), "t");
     try (LoopbackServer s = LoopbackServer.start(config)) {
       ManagedChannel channel = s.plaintextChannel();
       try {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Test;
 class MetricsLoopbackTest {
   private static final String KEY = ApiKeys.generate();
   private static final AtomicInteger SESSIONS = new AtomicInteger();
+  private static final AtomicInteger RUNNING = new AtomicInteger();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static ServerOperations ops;
@@ -57,13 +60,17 @@ class MetricsLoopbackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ServerConfig config = ServerConfig.parse("{\"port\": 0, \"shutdownGraceSeconds\": 0,"
+    ServerConfig config = ServerConfig.parse("{\"port\": 0, \"shutdownDelaySeconds\": 0,"
         + " \"metrics\": {\"port\": 0}, \"tenants\": [{\"id\": \"t\", \"apiKeySha256\": [\""
         + ApiKeys.sha256Hex(KEY) + "\"]}]}", Path.of("."), "t");
-    ops = ServerOperations.fromConfig(config, LoopbackServer.singleTenant());
+    ops = LoopbackServer.operations(config);
     ops.metrics().bindActiveSessions(SESSIONS::get);
+    ops.metrics().bindRunningInferences(RUNNING::get);
+    ServerInterceptor auth = LoopbackServer.authentication(config);
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new ProbeModelService()).addService(keySink()).addService(echoInference());
+        .addService(ServerInterceptors.intercept(new ProbeModelService(), auth))
+        .addService(ServerInterceptors.intercept(keySink(), auth))
+        .addService(ServerInterceptors.intercept(echoInference(), auth));
     ops.configure(b);
     server = b.build().start();
     ops.started(server);
@@ -256,11 +263,17 @@ class MetricsLoopbackTest {
   }
 
   @Test
-  void activeSessionsGaugeReadsTheRegistry() throws Exception {
+  void sessionAndRunningInferenceGaugesReadTheServer() throws Exception {
     SESSIONS.set(7);
-    assertEquals(7, sample(scrape(), "cipherformer_sessions_active"));
+    RUNNING.set(3);
+    String first = scrape();
+    assertEquals(7, sample(first, "cipherformer_sessions_active"));
+    assertEquals(3, sample(first, "cipherformer_inferences_running"));
     SESSIONS.set(2);
-    assertEquals(2, sample(scrape(), "cipherformer_sessions_active"));
+    RUNNING.set(0);
+    String second = scrape();
+    assertEquals(2, sample(second, "cipherformer_sessions_active"));
+    assertTrue(second.contains("cipherformer_inferences_running 0"), second);
   }
 
   @Test

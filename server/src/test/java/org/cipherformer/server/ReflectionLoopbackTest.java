@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The reflection service exists only when the config enables it, and needs no API key. */
 class ReflectionLoopbackTest {
   private static ServerConfig config(boolean reflection) {
-    return ServerConfig.parse("{\"port\": 0, \"shutdownGraceSeconds\": 0, \"reflection\": " + reflection
+    return ServerConfig.parse("{\"port\": 0, \"shutdownDelaySeconds\": 0, \"reflection\": " + reflection
         + ", \"tenants\": [{\"id\": \"t\", \"apiKeySha256\": [\"" + ApiKeys.sha256Hex(ApiKeys.generate())
         + "\"]}]}", Path.of("."), "t");
   }

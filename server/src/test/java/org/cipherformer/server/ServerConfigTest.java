@@ -55,7 +55,7 @@ class ServerConfigTest {
     ServerConfig c = parse("""
         {"address": "0.0.0.0", "port": 7000, "modelsDirectory": "m", "executorThreads": 3,
          "maxInboundMessageBytes": 4096, "maxChunkBytes": 3000, "maxConcurrentInferences": 3,
-         "refreshReplyTimeoutSeconds": 7, "idleSessionTimeoutSeconds": 60, "shutdownGraceSeconds": 0.5,
+         "refreshReplyTimeoutSeconds": 7, "idleSessionTimeoutSeconds": 60, "shutdownDelaySeconds": 0.5,
          "drainTimeoutSeconds": 10, "reflection": true,
          "tls": {"certChain": "chain.pem", "privateKey": "key.pem", "clientCa": "ca.pem"},
          "metrics": {"port": 0},
@@ -74,7 +74,7 @@ class ServerConfigTest {
     assertEquals(3, c.maxConcurrentInferences());
     assertEquals(Duration.ofSeconds(7), c.refreshReplyTimeout());
     assertEquals(Duration.ofSeconds(60), c.idleSessionTimeout());
-    assertEquals(Duration.ofMillis(500), c.shutdownGrace());
+    assertEquals(Duration.ofMillis(500), c.shutdownDelay());
     assertEquals(Duration.ofSeconds(10), c.drainTimeout());
     assertTrue(c.reflection());
     assertEquals(new TlsConfig(dir.resolve("chain.pem"), dir.resolve("key.pem"), dir.resolve("ca.pem"), true),

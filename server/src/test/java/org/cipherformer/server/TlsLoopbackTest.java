@@ -44,7 +44,7 @@ class TlsLoopbackTest {
   }
 
   private static ServerConfig config(String tls) {
-    return ServerConfig.parse("{\"port\": 0, \"shutdownGraceSeconds\": 0, \"drainTimeoutSeconds\": 1,"
+    return ServerConfig.parse("{\"port\": 0, \"shutdownDelaySeconds\": 0, \"drainTimeoutSeconds\": 1,"
         + " \"tls\": " + tls + "}", dir, "tls-test");
   }
 
