@@ -42,6 +42,10 @@ import org.cipherformer.model.data.RepoPaths;
  * }
  * }</pre>
  *
+ * <p>Operations ({@link ServerOperations}): the gRPC health service (SERVING once started, NOT_SERVING from the start
+ * of {@link #close()}), optional TLS/mTLS, reflection and a Prometheus endpoint, request metrics. A config file
+ * ({@link ServerConfig}, docs/server-config.md) sets all options at once: {@code builder().config(cfg)}.
+ *
  * <p>Threads: gRPC callbacks run on a fixed pool of {@link Builder#executorThreads} threads (cores by default);
  * key loading and inferences run on a separate bounded worker pool, because an inference blocks its thread while it
  * waits for refresh replies, which arrive through gRPC callbacks.
@@ -68,6 +72,8 @@ public final class CipherformerServer implements AutoCloseable {
   private ThreadPoolExecutor workers;
   private ScheduledExecutorService sweeper;
   private SharedEncodeCaches encodeCaches;
+  private ServerOperations ops;
+  private Thread jvmShutdownHook;
   private volatile boolean closed;
 
   private CipherformerServer(Builder config) {
@@ -125,10 +131,16 @@ public final class CipherformerServer implements AutoCloseable {
       for (ServerServiceDefinition s : config.extraServices) {
         nb.addService(s);
       }
+      ops = new ServerOperations(config.tls, config.reflection, config.metricsEndpoint, config.shutdownDelay,
+          config.shutdownGrace);
+      ops.configure(nb);
       for (Consumer<NettyServerBuilder> c : config.nettyCustomizers) {
         c.accept(nb);
       }
       server = nb.build().start();
+      ops.metrics().bindActiveSessions(this::activeSessions);
+      ops.metrics().bindRunningInferences(this::runningInferences);
+      ops.started(server);
 
       sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("cipherformer-session-sweeper"));
       long period = Math.max(1000, Math.min(60_000, config.idleSessionTimeout.toMillis() / 4));
@@ -139,7 +151,8 @@ public final class CipherformerServer implements AutoCloseable {
         t.start();
       }
       LOG.info("Cipherformer server listening on " + config.host + ":" + port() + " with " + models.models().size()
-          + " models, parameters " + config.parameters.description());
+          + " models, parameters " + config.parameters.description() + ", " + String.join(", ", ops.describe())
+          + (ops.metricsPort() >= 0 ? ", metrics on port " + ops.metricsPort() : ""));
       return this;
     } catch (IOException | RuntimeException e) {
       close();
@@ -211,6 +224,36 @@ public final class CipherformerServer implements AutoCloseable {
     return inferences == null ? 0 : inferences.running();
   }
 
+  /** @return the server's meters (request counts and latencies, bytes, sessions, inferences) */
+  public ServerMetrics metrics() {
+    if (ops == null) {
+      throw new IllegalStateException("server not started");
+    }
+    return ops.metrics();
+  }
+
+  /** @return the bound port of the Prometheus endpoint, or -1 if none is configured */
+  public int metricsPort() {
+    return ops == null ? -1 : ops.metricsPort();
+  }
+
+  /**
+   * Makes the JVM's shutdown (SIGTERM, Ctrl-C, System.exit) run {@link #close()}, so a server run as a daemon stops
+   * gracefully. {@link #close()} called earlier removes the hook again.
+   *
+   * @return this server
+   */
+  public synchronized CipherformerServer closeOnJvmShutdown() {
+    if (jvmShutdownHook == null && !closed) {
+      jvmShutdownHook = new Thread(() -> {
+        LOG.info("JVM shutting down: stopping the Cipherformer server gracefully");
+        close();
+      }, "cipherformer-shutdown");
+      Runtime.getRuntime().addShutdownHook(jvmShutdownHook);
+    }
+    return this;
+  }
+
   /** Waits until the server has shut down (by {@link #close()} from another thread or a shutdown hook). */
   public void blockUntilShutdown() throws InterruptedException {
     Server s;
@@ -223,9 +266,10 @@ public final class CipherformerServer implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: runs the shutdown hooks (e.g. health NOT_SERVING), stops taking calls, waits up to the grace
-   * period for running calls, cancels the rest (their inferences stop at the next operation), then frees sessions,
-   * keys and the native context. Idempotent.
+   * Graceful stop: runs the shutdown hooks, turns health NOT_SERVING, keeps taking calls for the shutdown delay (so
+   * load balancers move away), stops taking calls, waits up to the grace period for running calls (health watches
+   * excluded), cancels the rest (their inferences stop at the next operation), then frees sessions, keys and the
+   * native context. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -233,6 +277,13 @@ public final class CipherformerServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (jvmShutdownHook != null && Thread.currentThread() != jvmShutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(jvmShutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // The JVM is exiting and will run the hook, which finds the server closed.
+      }
+    }
     for (Runnable hook : config.shutdownHooks) {
       try {
         hook.run();
@@ -242,8 +293,9 @@ public final class CipherformerServer implements AutoCloseable {
     }
     try {
       if (server != null) {
-        server.shutdown();
-        if (!server.awaitTermination(config.shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (ops != null) {
+          ops.stop(server);
+        } else {
           server.shutdownNow();
           server.awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -301,6 +353,10 @@ public final class CipherformerServer implements AutoCloseable {
     private Duration idleSessionTimeout = Duration.ofMinutes(30);
     private Duration refreshReplyTimeout = Duration.ofMinutes(5);
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Duration shutdownDelay = Duration.ZERO;
+    private TlsConfig tls;
+    private boolean reflection;
+    private MetricsConfig metricsEndpoint;
     private int maxConcurrentInferences = 8;
     private Tenant tenant = new Tenant(SingleTenantInterceptor.DEFAULT_TENANT_ID, Quotas.DEFAULT);
     private ServerInterceptor authInterceptor;
@@ -314,6 +370,69 @@ public final class CipherformerServer implements AutoCloseable {
     private boolean plaintextInference;
 
     private Builder() {
+    }
+
+    /**
+     * Every option a server config file holds (docs/server-config.md): address, port, models, executor, limits,
+     * timeouts, TLS, reflection, metrics endpoint, and the tenants (API-key authentication) or, without tenants, the
+     * single default tenant with the file's default quotas. Options set after this call override the file's.
+     */
+    public Builder config(ServerConfig cfg) {
+      Objects.requireNonNull(cfg, "cfg");
+      host(cfg.address());
+      port(cfg.port());
+      if (cfg.modelsDirectory() != null) {
+        modelsDirectory(cfg.modelsDirectory());
+      }
+      models(cfg.models());
+      executorThreads(cfg.executorThreads());
+      maxInboundMessageBytes(cfg.maxInboundMessageBytes());
+      maxChunkBytes(cfg.maxChunkBytes());
+      maxConcurrentInferences(cfg.maxConcurrentInferences());
+      refreshReplyTimeout(cfg.refreshReplyTimeout());
+      idleSessionTimeout(cfg.idleSessionTimeout());
+      shutdownDelay(cfg.shutdownDelay());
+      shutdownGrace(cfg.drainTimeout());
+      tls(cfg.tls());
+      reflection(cfg.reflection());
+      metrics(cfg.metrics());
+      if (cfg.authenticationEnabled()) {
+        interceptor(new ApiKeyAuthInterceptor(cfg.tenants()));
+      } else {
+        authInterceptor = null;
+        tenant(new Tenant(SingleTenantInterceptor.DEFAULT_TENANT_ID, cfg.defaultQuotas()));
+      }
+      return this;
+    }
+
+    /** TLS (or mutual TLS) on the gRPC port; null (the default) serves plaintext. */
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** Offer the gRPC reflection service (grpc.reflection.v1, needs no API key); default false. */
+    public Builder reflection(boolean enabled) {
+      this.reflection = enabled;
+      return this;
+    }
+
+    /** Serve Prometheus metrics at GET /metrics on this address and port; null (the default) serves none. */
+    public Builder metrics(MetricsConfig endpoint) {
+      this.metricsEndpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * How long {@link CipherformerServer#close()} reports NOT_SERVING while still taking calls, before the port
+     * stops taking them (lets load balancers that poll health move clients away); default 0.
+     */
+    public Builder shutdownDelay(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("shutdown delay must be >= 0, got " + delay);
+      }
+      this.shutdownDelay = delay;
+      return this;
     }
 
     /** Address to bind; default 127.0.0.1 (loopback only: pass 0.0.0.0 to serve other hosts). */

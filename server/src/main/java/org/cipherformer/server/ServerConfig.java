@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *
  * @param address                interface the gRPC port binds, e.g. 127.0.0.1 or 0.0.0.0
  * @param port                   gRPC port; 0 picks a free one
- * @param modelsDirectory        directory of model folders to host
+ * @param modelsDirectory        directory of model folders to host, or null for the server's default (the
+ *                               repository's models/, found from the working directory)
+ * @param models                 names of the models (subdirectories) to host; empty = all of them
  * @param executorThreads        threads that run the services (the bounded executor)
  * @param maxInboundMessageBytes largest message a client may send; larger ones fail with RESOURCE_EXHAUSTED
  * @param maxChunkBytes          largest key-upload data chunk (announced to clients in Session.max_chunk_bytes)
@@ -41,7 +43,7 @@ import java.util.regex.Pattern;
  * @param defaultQuotas          quotas of tenants that do not override them, and of the single tenant without keys
  * @param tenants                tenants with API keys; empty = no authentication (one default tenant)
  */
-public record ServerConfig(String address, int port, Path modelsDirectory, int executorThreads,
+public record ServerConfig(String address, int port, Path modelsDirectory, List<String> models, int executorThreads,
     int maxInboundMessageBytes, int maxChunkBytes, int maxConcurrentInferences, Duration refreshReplyTimeout,
     Duration idleSessionTimeout, Duration shutdownDelay,
     Duration drainTimeout, TlsConfig tls, boolean reflection, MetricsConfig metrics,
@@ -49,7 +51,6 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
-  public static final Path DEFAULT_MODELS_DIRECTORY = Path.of("models");
   /** 64 MiB: a refresh reply of many N=16384 ciphertexts (about 2 MiB each) fits; key uploads are chunked. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
   /** 1 MiB: small enough to interleave with other calls, large enough that framing costs nothing. */
@@ -65,18 +66,19 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
 
   public ServerConfig {
     Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(modelsDirectory, "modelsDirectory");
     Objects.requireNonNull(refreshReplyTimeout, "refreshReplyTimeout");
     Objects.requireNonNull(idleSessionTimeout, "idleSessionTimeout");
     Objects.requireNonNull(shutdownDelay, "shutdownDelay");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(defaultQuotas, "defaultQuotas");
+    models = List.copyOf(models);
     tenants = List.copyOf(tenants);
   }
 
   /** Every field at its default: plaintext on 127.0.0.1:50051, no tenants, no metrics, no reflection. */
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_ADDRESS, DEFAULT_PORT, DEFAULT_MODELS_DIRECTORY, defaultExecutorThreads(),
+    return new ServerConfig(DEFAULT_ADDRESS, DEFAULT_PORT, null, List.of(),
+        defaultExecutorThreads(),
         DEFAULT_MAX_INBOUND_MESSAGE_BYTES, DEFAULT_MAX_CHUNK_BYTES, DEFAULT_MAX_CONCURRENT_INFERENCES,
         DEFAULT_REFRESH_REPLY_TIMEOUT, DEFAULT_IDLE_SESSION_TIMEOUT, DEFAULT_SHUTDOWN_DELAY,
         DEFAULT_DRAIN_TIMEOUT, null, false, null, Quotas.DEFAULT, List.of());
@@ -128,7 +130,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
           + e.getLocation().getColumnNr() + ")"), e);
     }
     JsonObjectReader r = JsonObjectReader.root(source, root);
-    r.rejectUnknownFields(Set.of("address", "port", "modelsDirectory", "executorThreads",
+    r.rejectUnknownFields(Set.of("address", "port", "modelsDirectory", "models", "executorThreads",
         "maxInboundMessageBytes", "maxChunkBytes", "maxConcurrentInferences", "refreshReplyTimeoutSeconds",
         "idleSessionTimeoutSeconds", "shutdownDelaySeconds", "drainTimeoutSeconds",
         "tls", "reflection", "metrics", "defaultQuotas", "tenants"));
@@ -137,7 +139,17 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     int port = r.integer("port", DEFAULT_PORT, 0, 65535);
     Path models = r.has("modelsDirectory")
         ? resolve(baseDirectory, nonBlank(r, "modelsDirectory", r.string("modelsDirectory", null)))
-        : DEFAULT_MODELS_DIRECTORY;
+        : null;
+    List<String> modelNames = r.strings("models");
+    for (int i = 0; i < modelNames.size(); i++) {
+      String name = modelNames.get(i);
+      if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+        throw r.error("models", i, "'" + shorten(name) + "' is not a model directory name");
+      }
+      if (modelNames.indexOf(name) != i) {
+        throw r.error("models", i, "model '" + name + "' is listed twice");
+      }
+    }
     int threads = r.integer("executorThreads", defaultExecutorThreads(), 1, 1024);
     int maxInbound = r.integer("maxInboundMessageBytes", DEFAULT_MAX_INBOUND_MESSAGE_BYTES, 1024, 1 << 30);
     int maxChunk = r.integer("maxChunkBytes", Math.min(DEFAULT_MAX_CHUNK_BYTES, maxInbound - 1024), 1, 1 << 30);
@@ -155,7 +167,7 @@ public record ServerConfig(String address, int port, Path modelsDirectory, int e
     MetricsConfig metrics = readMetrics(r.object("metrics"));
     Quotas defaults = readQuotas(r.object("defaultQuotas"), Quotas.DEFAULT);
     List<TenantConfig> tenants = readTenants(r, defaults);
-    return new ServerConfig(address, port, models, threads, maxInbound, maxChunk, maxInferences, refreshWait, idle,
+    return new ServerConfig(address, port, models, modelNames, threads, maxInbound, maxChunk, maxInferences, refreshWait, idle,
         grace, drain, tls, reflection, metrics, defaults, tenants);
   }
 

@@ -53,7 +53,7 @@ class ServerConfigTest {
     Files.writeString(dir.resolve("key.pem"), "x");
     Files.writeString(dir.resolve("ca.pem"), "x");
     ServerConfig c = parse("""
-        {"address": "0.0.0.0", "port": 7000, "modelsDirectory": "m", "executorThreads": 3,
+        {"address": "0.0.0.0", "port": 7000, "modelsDirectory": "m", "models": ["a", "b"], "executorThreads": 3,
          "maxInboundMessageBytes": 4096, "maxChunkBytes": 3000, "maxConcurrentInferences": 3,
          "refreshReplyTimeoutSeconds": 7, "idleSessionTimeoutSeconds": 60, "shutdownDelaySeconds": 0.5,
          "drainTimeoutSeconds": 10, "reflection": true,
@@ -68,6 +68,7 @@ class ServerConfigTest {
     assertEquals("0.0.0.0", c.address());
     assertEquals(7000, c.port());
     assertEquals(dir.resolve("m"), c.modelsDirectory(), "relative paths resolve against the file's directory");
+    assertEquals(List.of("a", "b"), c.models());
     assertEquals(3, c.executorThreads());
     assertEquals(4096, c.maxInboundMessageBytes());
     assertEquals(3000, c.maxChunkBytes());
@@ -93,6 +94,9 @@ class ServerConfigTest {
     assertError("{\"prot\": 1}", "test.json: prot: unknown field", "port");
     assertError("{\"port\": \"50051\"}", "test.json: port: expected a whole number", "string");
     assertError("{\"port\": 70000}", "port: must be in [0, 65535], got 70000");
+    assertError("{\"models\": [\"../etc\"]}", "models[0]: '../etc' is not a model directory name");
+    assertError("{\"models\": [\"a\", \"a\"]}", "models[1]: model 'a' is listed twice");
+    assertError("{\"models\": \"a\"}", "models: expected an array");
     assertError("{\"executorThreads\": 0}", "executorThreads: must be in [1, 1024]");
     assertError("{\"maxInboundMessageBytes\": 12.5}", "maxInboundMessageBytes: expected a whole number");
     assertError("{\"maxInboundMessageBytes\": 4096, \"maxChunkBytes\": 3500}",
