@@ -292,13 +292,11 @@ public final class CipherformerServer implements AutoCloseable {
       }
     }
     try {
-      if (server != null) {
-        if (ops != null) {
-          ops.stop(server);
-        } else {
-          server.shutdownNow();
-          server.awaitTermination(10, TimeUnit.SECONDS);
-        }
+      if (ops != null) {
+        ops.stop(server); // also frees the metrics when start() failed before the server was built
+      } else if (server != null) {
+        server.shutdownNow();
+        server.awaitTermination(10, TimeUnit.SECONDS);
       }
       if (sweeper != null) {
         sweeper.shutdownNow();

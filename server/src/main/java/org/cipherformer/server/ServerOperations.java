@@ -85,13 +85,14 @@ public final class ServerOperations {
   }
 
   /**
-   * The graceful stop ({@link GracefulShutdown}), then the metrics endpoint closes.
+   * The graceful stop ({@link GracefulShutdown}), then the metrics endpoint and meters close.
    *
+   * @param server the server, or null if it was never built (then only the metrics are freed)
    * @return true if in-flight calls finished within the drain timeout
    */
   public boolean stop(Server server) {
     try {
-      return GracefulShutdown.stop(server, health, drain, shutdownDelay, drainTimeout);
+      return server == null || GracefulShutdown.stop(server, health, drain, shutdownDelay, drainTimeout);
     } finally {
       if (endpoint != null) {
         endpoint.close();

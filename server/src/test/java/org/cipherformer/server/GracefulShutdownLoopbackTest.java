@@ -126,7 +126,12 @@ class GracefulShutdownLoopbackTest {
       Status.Code code = Status.fromThrowable(e.getCause()).getCode();
       assertTrue(code == Status.Code.CANCELLED || code == Status.Code.UNAVAILABLE, e.getCause().toString());
       assertTrue(s.server.isTerminated());
-      // The service saw the cancellation and stopped its loop: no call is left counted.
+      // The service sees the cancellation and leaves its loop; gRPC then delivers onCancel (after the handler
+      // returns, on the call's serialized executor), and the call is no longer counted.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (s.ops.inflightCalls() != 0 && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
       assertEquals(0, s.ops.inflightCalls());
     } finally {
       LoopbackServer.closeQuietly(channel);
