@@ -246,7 +246,9 @@ public final class CipherformerServer implements AutoCloseable {
   public synchronized CipherformerServer closeOnJvmShutdown() {
     if (jvmShutdownHook == null && !closed) {
       jvmShutdownHook = new Thread(() -> {
-        LOG.info("JVM shutting down: stopping the Cipherformer server gracefully");
+        // Straight to stderr: java.util.logging resets its handlers in its own shutdown hook, which runs
+        // concurrently with this one, so a log record here may be lost.
+        System.err.println("JVM shutting down: stopping the Cipherformer server gracefully");
         close();
       }, "cipherformer-shutdown");
       Runtime.getRuntime().addShutdownHook(jvmShutdownHook);
