@@ -126,8 +126,8 @@ final class ClassifyCommand implements Callable<Integer> {
       }
       Classification c = client.eeClassify(model, key, pixels);
       print(out, c, names, truth);
-      out.printf(Locale.ROOT, "EE mode (key id %s): %d image(s), server compute %s, end to end %s%n", key.keyId(),
-          c.size(), Report.seconds(c.timings().serverComputeNanos()), Report.seconds(c.timings().totalNanos()));
+      out.printf(Locale.ROOT, "EE mode (key id %s): %d image(s), server compute %.2f ms, end to end %.1f ms%n",
+          key.keyId(), c.size(), c.timings().serverComputeNanos() / 1e6, c.timings().totalNanos() / 1e6);
       return 0;
     }
   }

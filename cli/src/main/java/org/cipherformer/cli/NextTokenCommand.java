@@ -137,8 +137,8 @@ final class NextTokenCommand implements Callable<Integer> {
       for (int id : n.top(0, Math.max(1, top))) {
         out.printf(Locale.ROOT, "  %-16s p %.3f%n", lm.tokenizer().token(id), p[id]);
       }
-      out.printf(Locale.ROOT, "EE mode (key id %s): server compute %s, end to end %s%n", key.keyId(),
-          Report.seconds(n.timings().serverComputeNanos()), Report.seconds(n.timings().totalNanos()));
+      out.printf(Locale.ROOT, "EE mode (key id %s): server compute %.2f ms, end to end %.1f ms%n", key.keyId(),
+          n.timings().serverComputeNanos() / 1e6, n.timings().totalNanos() / 1e6);
       return 0;
     }
   }

@@ -78,8 +78,13 @@ final class EeCalls {
       throw new CipherformerException(Status.Code.INVALID_ARGUMENT,
           "model '" + d.getSummary().getName() + "' is not a causal LM");
     }
+    return nextToken(d, codec(d, key), prompts, stub);
+  }
+
+  /** Next-token logits with a codec already derived (generation reuses it for every token). */
+  private static NextTokens nextToken(ModelDescription d, EeCodec codec, List<int[]> prompts,
+      Supplier<InferenceServiceBlockingStub> stub) {
     long start = System.nanoTime();
-    EeCodec codec = codec(d, key);
     Meter m = new Meter();
     double[][] logits = new double[prompts.size()][];
     for (int i = 0; i < prompts.size(); i++) {
@@ -108,6 +113,11 @@ final class EeCalls {
     if (maxNewTokens < 0) {
       throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
     }
+    if (!d.getOutput().hasNextToken()) {
+      throw new CipherformerException(Status.Code.INVALID_ARGUMENT,
+          "model '" + d.getSummary().getName() + "' is not a causal LM");
+    }
+    EeCodec codec = codec(d, key);
     List<Integer> ids = new ArrayList<>();
     for (int id : prompt) {
       ids.add(id);
@@ -117,7 +127,7 @@ final class EeCalls {
       // Keep the last contextLength tokens: the model has no longer context.
       int from = Math.max(0, ids.size() - contextLength);
       int[] window = ids.subList(from, ids.size()).stream().mapToInt(Integer::intValue).toArray();
-      int next = nextToken(d, key, List.of(window), stub).predicted(0);
+      int next = nextToken(d, codec, List.of(window), stub).predicted(0);
       generated.add(next);
       ids.add(next);
       if (next == stopId) {

@@ -62,6 +62,10 @@ public final class HostedModel {
     this.model = Objects.requireNonNull(model, "model");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.sampleRoot = sampleRoot;
+    if (eeAvailable()) {
+      // Milliseconds: build it now so the first RunEe does not pay for it.
+      reference = new ReferenceModel(model);
+    }
   }
 
   /** @return the name clients use */
