@@ -8,13 +8,16 @@
  *
  * Usage:
  *   node interop/classify-client.js --server HOST:PORT [--index I] [--model vit-fmnist]
- *        [--api-key KEY] [--ca-cert FILE] [--images FILE --labels FILE] [--chunk-bytes N]
+ *        [--api-key KEY] [--ca-cert FILE [--client-cert FILE --client-key FILE]] [--images FILE --labels FILE]
+ *        [--chunk-bytes N]
  *        [--deadline-seconds S] [--quiet]
  *   --server        the server's address (plaintext HTTP/2 unless --ca-cert is given)
  *   --index         which image of the sample file (default 0)
  *   --api-key       sent as `authorization: Bearer KEY` (default: the CIPHERFORMER_API_KEY environment variable, so
  *                   the key need not appear in the process list; none if neither is set)
  *   --ca-cert       PEM file of the CA that signed the server's certificate: connect with TLS
+ *   --client-cert/--client-key  PEM certificate chain and (unencrypted PKCS#8) key of this client, for servers that
+ *                   require mutual TLS
  *   --images/--labels  IDX files, plain or gzip (default: the repository's data/fashion-mnist/t10k-64-* samples,
  *                   the same ones the Java ShippedInputs reads); /usr/share/datasets/fashion-mnist has the full set
  *   --chunk-bytes   largest key-upload data chunk (default: min(1 MiB, the session's max_chunk_bytes))
@@ -65,7 +68,8 @@ class UsageError extends Error {}
 
 const USAGE =
   'usage: node interop/classify-client.js --server HOST:PORT [--index I] [--model NAME] [--api-key KEY] ' +
-  '[--ca-cert FILE] [--images FILE --labels FILE] [--chunk-bytes N] [--deadline-seconds S] [--quiet]';
+  '[--ca-cert FILE [--client-cert FILE --client-key FILE]] [--images FILE --labels FILE] [--chunk-bytes N] ' +
+  '[--deadline-seconds S] [--quiet]';
 
 function parseArgs(argv) {
   const opts = {
@@ -74,6 +78,8 @@ function parseArgs(argv) {
     index: 0,
     apiKey: process.env.CIPHERFORMER_API_KEY || null,
     caCert: null,
+    clientCert: null,
+    clientKey: null,
     images: null,
     labels: null,
     chunkBytes: null,
@@ -99,6 +105,8 @@ function parseArgs(argv) {
       case '--index': opts.index = integer('--index', value(++i), 0); break;
       case '--api-key': opts.apiKey = value(++i); break;
       case '--ca-cert': opts.caCert = value(++i); break;
+      case '--client-cert': opts.clientCert = value(++i); break;
+      case '--client-key': opts.clientKey = value(++i); break;
       case '--images': opts.images = value(++i); break;
       case '--labels': opts.labels = value(++i); break;
       case '--chunk-bytes': opts.chunkBytes = integer('--chunk-bytes', value(++i), 1); break;
@@ -114,6 +122,12 @@ function parseArgs(argv) {
   }
   if (!opts.server) {
     throw new UsageError('--server HOST:PORT is required\n' + USAGE);
+  }
+  if ((opts.clientCert === null) !== (opts.clientKey === null)) {
+    throw new UsageError('--client-cert and --client-key go together');
+  }
+  if (opts.clientCert !== null && opts.caCert === null) {
+    throw new UsageError('--client-cert needs --ca-cert (mutual TLS is TLS)');
   }
   if ((opts.images === null) !== (opts.labels === null)) {
     throw new UsageError('--images and --labels go together');
@@ -407,7 +421,9 @@ class Client {
     const { grpc, v1 } = loadApi();
     const deadline = new Date(Date.now() + opts.deadlineSeconds * 1000);
     const creds = opts.caCert
-      ? grpc.credentials.createSsl(fs.readFileSync(opts.caCert))
+      ? grpc.credentials.createSsl(fs.readFileSync(opts.caCert),
+        opts.clientKey ? fs.readFileSync(opts.clientKey) : null,
+        opts.clientCert ? fs.readFileSync(opts.clientCert) : null)
       : grpc.credentials.createInsecure();
     const channelOptions = { 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES };
     const models = new v1.ModelService(opts.server, creds, channelOptions);
