@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.cipherformer.model.data.FashionMnist;
 import org.cipherformer.model.data.RepoPaths;
 import org.cipherformer.model.format.ModelDirectory;
@@ -46,7 +43,6 @@ class NodeClientInteropTest {
   static final double LOGIT_BOUND = 1e-3;
   /** Node key generation (~28 Galois keys in WebAssembly) plus one full ViT inference, on a loaded 2-core machine. */
   static final long CLIENT_TIMEOUT_SECONDS = 20 * 60;
-  static final ObjectMapper JSON = new ObjectMapper();
 
   static Path root;
   static Path interop;
@@ -56,7 +52,7 @@ class NodeClientInteropTest {
   static void startServer() throws Exception {
     root = RepoPaths.root();
     interop = root.resolve("interop");
-    String missing = missingNodeSetup(interop);
+    String missing = NodeClientProcess.missingSetup(interop);
     assumeTrue(missing == null, () -> "skipped: " + missing + " (run scripts/setup.sh: it installs node and runs "
         + "npm ci in interop/)");
     server = CipherformerServer.builder()
@@ -73,63 +69,8 @@ class NodeClientInteropTest {
     }
   }
 
-  /** Null if node and the client's modules are there, else what is missing. */
-  static String missingNodeSetup(Path interopDir) {
-    for (String module : List.of("node-seal", "@grpc/grpc-js", "@grpc/proto-loader")) {
-      if (!Files.isDirectory(interopDir.resolve("node_modules").resolve(module))) {
-        return "interop/node_modules/" + module + " is not installed";
-      }
-    }
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "node --version did not answer in 30 s";
-      }
-      return p.exitValue() == 0 ? null : "node --version exited with " + p.exitValue();
-    } catch (IOException e) {
-      return "node is not on the PATH (" + e.getMessage() + ")";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted while looking for node";
-    }
-  }
-
-  /** What one run of the Node client printed. */
-  record NodeRun(int exitCode, JsonNode json, String stderr) {
-  }
-
-  static NodeRun runClient(String... args) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("classify-client-out", ".json");
-    Path err = Files.createTempFile("classify-client-err", ".txt");
-    try {
-      List<String> command = new ArrayList<>(List.of("node", interop.resolve("classify-client.js").toString(),
-          "--server", "127.0.0.1:" + server.port()));
-      command.addAll(List.of(args));
-      Process p = new ProcessBuilder(command)
-          .directory(root.toFile())
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .start();
-      if (!p.waitFor(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        throw new AssertionError("classify-client.js did not finish in " + CLIENT_TIMEOUT_SECONDS + " s; stderr:\n"
-            + Files.readString(err, StandardCharsets.UTF_8));
-      }
-      String stdout = Files.readString(out, StandardCharsets.UTF_8).strip();
-      String stderr = Files.readString(err, StandardCharsets.UTF_8);
-      JsonNode json;
-      try {
-        json = JSON.readTree(stdout);
-      } catch (IOException e) {
-        throw new AssertionError("classify-client.js printed no JSON (exit " + p.exitValue() + "): " + stdout
-            + "\nstderr:\n" + stderr, e);
-      }
-      return new NodeRun(p.exitValue(), json, stderr);
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+  static NodeClientProcess.Result runClient(String... args) throws IOException, InterruptedException {
+    return NodeClientProcess.run(root, server.port(), Map.of(), CLIENT_TIMEOUT_SECONDS, args);
   }
 
   @Test
@@ -150,7 +91,7 @@ class NodeClientInteropTest {
     assertTrue(index >= 0, "no shipped image has a reference margin above " + 2 * LOGIT_BOUND);
 
     long t0 = System.nanoTime();
-    NodeRun run = runClient("--index", Integer.toString(index));
+    NodeClientProcess.Result run = runClient("--index", Integer.toString(index));
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(0, run.exitCode(), () -> "classify-client.js failed: " + run.json() + "\nstderr:\n" + run.stderr());
     JsonNode r = run.json();
@@ -178,7 +119,7 @@ class NodeClientInteropTest {
 
   @Test
   void nodeClientReportsTheServersStatusForAnUnknownModel() throws Exception {
-    NodeRun run = runClient("--model", "no-such-model", "--quiet");
+    NodeClientProcess.Result run = runClient("--model", "no-such-model", "--quiet");
     assertEquals(1, run.exitCode(), () -> "exit status; stdout " + run.json() + "\nstderr:\n" + run.stderr());
     assertFalse(run.json().path("ok").asBoolean(true), () -> "ok should be false: " + run.json());
     String error = run.json().path("error").asText();
@@ -188,16 +129,16 @@ class NodeClientInteropTest {
 
   @Test
   void skipReasonNamesTheMissingModule(@TempDir Path dir) throws IOException {
-    String none = missingNodeSetup(dir);
+    String none = NodeClientProcess.missingSetup(dir);
     assertTrue(none != null && none.contains("node-seal"), "empty interop dir: " + none);
     for (String module : List.of("node-seal", "@grpc/grpc-js")) {
       Files.createDirectories(dir.resolve("node_modules").resolve(module));
     }
-    String grpcLoader = missingNodeSetup(dir);
+    String grpcLoader = NodeClientProcess.missingSetup(dir);
     assertTrue(grpcLoader != null && grpcLoader.contains("@grpc/proto-loader"), "without proto-loader: " + grpcLoader);
     Files.createDirectories(dir.resolve("node_modules/@grpc/proto-loader"));
     // node itself is there (the class would have been skipped otherwise), so nothing is missing now.
-    assertNull(missingNodeSetup(dir), "all modules present");
+    assertNull(NodeClientProcess.missingSetup(dir), "all modules present");
   }
 
   static double margin(double[] v) {
