@@ -46,7 +46,8 @@ public final class CipherformerException extends RuntimeException {
   /**
    * Converts any exception from a call into a {@code CipherformerException}: a gRPC status keeps its code and
    * description (the server's message); an {@link IllegalArgumentException} from a client-side check becomes
-   * {@code INVALID_ARGUMENT}; anything else becomes {@code INTERNAL} with its message.
+   * {@code INVALID_ARGUMENT}, an {@link IllegalStateException} (e.g. a closed key set) {@code FAILED_PRECONDITION};
+   * anything else becomes {@code INTERNAL} with its message.
    *
    * @param e the exception
    * @return e itself if it already is one
@@ -72,6 +73,10 @@ public final class CipherformerException extends RuntimeException {
     }
     if (e instanceof IllegalArgumentException) {
       return new CipherformerException(Status.Code.INVALID_ARGUMENT, String.valueOf(e.getMessage()), e);
+    }
+    if (e instanceof IllegalStateException) {
+      // E.g. a key set used after it was closed: the client's own state, not the server's.
+      return new CipherformerException(Status.Code.FAILED_PRECONDITION, String.valueOf(e.getMessage()), e);
     }
     String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     return new CipherformerException(Status.Code.INTERNAL, m, e);
