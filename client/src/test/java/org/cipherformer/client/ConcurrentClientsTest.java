@@ -29,16 +29,18 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Heavy (8 key sets, 8 key uploads of about 270 MB, 8 full ViT inferences: minutes on 2 cores), tagged {@code slow};
  * it runs in {@code mvn test}. The set-up (key generation and upload) of at most {@link #SETUP_AT_ONCE} clients runs
- * at a time: each upload holds about 270 MB on the client and up to 1.5 times that on the server until the keys are
- * loaded, and eight at once exceeded the default heap (measured: OutOfMemoryError). Then all eight inferences start
- * together. A session that owns its key set drops the serialized keys after the upload. Native memory is the rest:
- * each session's expanded evaluation keys are about 0.7 GB on the server (5.5 GB for eight), plus the model's shared
- * encode cache (about 2 GB) and each inference's working ciphertexts; the module's test JVM runs with -Xmx2g so that
- * heap plus native stays near 11 GB.
+ * at a time: serializing one key set takes over 1 GB of heap for a moment (the seeded keys, then their zstd
+ * frame, 270 MB in the end) and the server buffers up to 1.5 times the upload until the keys are loaded; eight at
+ * once exceeded the default heap (measured: OutOfMemoryError). Then all eight inferences start together. A session
+ * that owns its key set drops the serialized keys after the upload. Native memory is the rest: each session's
+ * expanded evaluation keys are about 0.7 GB on the server (5.5 GB for eight), plus the model's shared encode cache
+ * (about 2 GB) and each inference's working ciphertexts; the module's test JVM runs with -Xmx4g, so the process
+ * stays near 13 GB.
  */
 @Tag("slow")
 class ConcurrentClientsTest {
-  private static final int CLIENTS = 8;
+  /** Eight, as the issue asks; {@code -Dcipherformer.concurrentClients=N} runs the same test with N (for a busy box). */
+  private static final int CLIENTS = Integer.getInteger("cipherformer.concurrentClients", 8);
   private static final int SETUP_AT_ONCE = 1;
 
   private record Outcome(int image, int predicted, double maxDiff, int openKeySets) {
