@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.cipherformer.server.CipherformerServer;
+import org.cipherformer.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,26 +14,30 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs the gRPC server until interrupted (Ctrl-C or SIGTERM: graceful shutdown). */
 @Command(name = "server", mixinStandardHelpOptions = true,
-    description = "Run the Cipherformer gRPC server (cipherformer.v1 API) until Ctrl-C / SIGTERM, which shuts it "
-        + "down gracefully.")
+    description = {"Run the Cipherformer gRPC server (cipherformer.v1 API) until Ctrl-C / SIGTERM, which shuts it "
+        + "down gracefully (health NOT_SERVING, drain, stop).",
+        "With --config, every setting comes from the JSON config file (docs/server-config.md: tenants and API keys, "
+        + "TLS/mTLS, quotas, limits, metrics); flags given as well override the file."})
 final class ServerCommand implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = "127.0.0.1",
-      description = "Address to bind (default: ${DEFAULT-VALUE}, loopback only; 0.0.0.0 serves other hosts).")
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Server config file (JSON).")
+  Path config;
+
+  @Option(names = "--host", paramLabel = "ADDRESS",
+      description = "Address to bind (default: 127.0.0.1, loopback only; 0.0.0.0 serves other hosts).")
   String host;
 
-  @Option(names = {"-p", "--port"}, defaultValue = "50051", description = "Port; 0 picks a free one "
-      + "(default: ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = {"-p", "--port"}, description = "Port; 0 picks a free one (default: 50051).")
+  Integer port;
 
   @Option(names = "--models-dir", paramLabel = "DIR",
       description = "Directory of model folders (default: models/ of the repository).")
   Path modelsDir;
 
   @Option(names = "--model", paramLabel = "NAME", split = ",",
-      description = "Host only these models (default: vit-fmnist,tiny-lm).")
+      description = "Host only these models (default: vit-fmnist,tiny-lm; with --config, the file's).")
   List<String> models = new ArrayList<>();
 
-  @Option(names = "--threads", description = "Executor threads (default: one per core).")
+  @Option(names = "--threads", description = "Executor threads (default: one per core, at least 2).")
   Integer threads;
 
   @Mixin
@@ -43,17 +48,30 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CipherformerServer.Builder b = CipherformerServer.builder()
-        .host(host)
-        .port(port)
-        .modelsDirectory(modelsDir != null ? modelsDir : RepoRoot.get().resolve("models"))
-        .models(models.isEmpty() ? List.of("vit-fmnist", "tiny-lm") : models);
+    CipherformerServer.Builder b = CipherformerServer.builder();
+    if (config != null) {
+      b.config(ServerConfig.load(config));
+    } else {
+      b.host("127.0.0.1").port(CipherformerServer.DEFAULT_PORT)
+          .modelsDirectory(RepoRoot.get().resolve("models")).models(List.of("vit-fmnist", "tiny-lm"));
+    }
+    if (host != null) {
+      b.host(host);
+    }
+    if (port != null) {
+      b.port(port);
+    }
+    if (modelsDir != null) {
+      b.modelsDirectory(modelsDir);
+    }
+    if (!models.isEmpty()) {
+      b.models(models);
+    }
     if (threads != null) {
       b.executorThreads(threads);
     }
-    CipherformerServer server = b.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cipherformer-shutdown"));
-    spec.commandLine().getOut().println("cipherformer server listening on " + host + ":" + server.port()
+    CipherformerServer server = b.start().closeOnJvmShutdown();
+    spec.commandLine().getOut().println("cipherformer server listening on port " + server.port()
         + " (Ctrl-C to stop)");
     spec.commandLine().getOut().flush();
     server.blockUntilShutdown();
