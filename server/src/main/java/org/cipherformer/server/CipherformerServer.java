@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,7 +70,7 @@ public final class CipherformerServer implements AutoCloseable {
   private InferenceLimiter inferences;
   private ExecutorService grpcExecutor;
   private ThreadPoolExecutor workers;
-  private ScheduledExecutorService sweeper;
+  private ScheduledExecutorService timers;
   private SharedEncodeCaches encodeCaches;
   private ServerOperations ops;
   private Thread jvmShutdownHook;
@@ -112,8 +112,12 @@ public final class CipherformerServer implements AutoCloseable {
         encodeCaches = new SharedEncodeCaches(config.encodeCacheBytes);
         backends = encodeCaches;
       }
+      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cipherformer-timers"));
+      // Start-message timers are cancelled as soon as the start arrives: drop them from the queue at once.
+      scheduler.setRemoveOnCancelPolicy(true);
+      timers = scheduler;
       ServerCore core = new ServerCore(models, sessions, backends, workers, inferences, config.maxChunkBytes,
-          config.refreshReplyTimeout);
+          config.refreshReplyTimeout, timers);
 
       ServerInterceptor auth = config.authInterceptor != null ? config.authInterceptor
           : new SingleTenantInterceptor(config.tenant);
@@ -142,9 +146,8 @@ public final class CipherformerServer implements AutoCloseable {
       ops.metrics().bindRunningInferences(this::runningInferences);
       ops.started(server);
 
-      sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("cipherformer-session-sweeper"));
       long period = Math.max(1000, Math.min(60_000, config.idleSessionTimeout.toMillis() / 4));
-      sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+      timers.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
       if (config.precompilePlans) {
         Thread t = new Thread(this::compilePlans, "cipherformer-plans");
         t.setDaemon(true);
@@ -300,8 +303,8 @@ public final class CipherformerServer implements AutoCloseable {
         server.shutdownNow();
         server.awaitTermination(10, TimeUnit.SECONDS);
       }
-      if (sweeper != null) {
-        sweeper.shutdownNow();
+      if (timers != null) {
+        timers.shutdownNow();
       }
       if (workers != null) {
         workers.shutdown();

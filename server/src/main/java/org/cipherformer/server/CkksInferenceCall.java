@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.cipherformer.he.Ciphertext;
 import org.cipherformer.he.io.ComprMode;
@@ -55,6 +57,7 @@ final class CkksInferenceCall implements StreamObserver<CkksClientMessage> {
   private volatile StatusRuntimeException failure;
   private boolean closed;
   private StreamRefreshClient refresh;
+  private final ScheduledFuture<?> startTimer;
 
   CkksInferenceCall(ServerCore core, Tenant tenant, ServerCallStreamObserver<CkksServerMessage> out) {
     this.core = core;
@@ -64,6 +67,16 @@ final class CkksInferenceCall implements StreamObserver<CkksClientMessage> {
     // With a cancel handler set, sending on a cancelled call is a no-op instead of an exception; the guard sees the
     // cancellation through the context.
     out.setOnCancelHandler(() -> { });
+    // A stream that never starts holds no thread, but it holds a call slot: bound it like a refresh wait.
+    long millis = core.refreshReplyTimeout().toMillis();
+    startTimer = core.timers().schedule(() -> {
+      synchronized (this) {
+        if (state == State.NEW) {
+          state = State.DONE;
+          close(Status.DEADLINE_EXCEEDED.withDescription("no CkksInferenceStart within " + millis / 1000 + " s"));
+        }
+      }
+    }, millis, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -102,6 +115,7 @@ final class CkksInferenceCall implements StreamObserver<CkksClientMessage> {
     // Client cancellation: the context is cancelled too, which the running worker notices.
     if (state == State.NEW) {
       state = State.DONE;
+      startTimer.cancel(false);
     }
   }
 
@@ -125,6 +139,7 @@ final class CkksInferenceCall implements StreamObserver<CkksClientMessage> {
   }
 
   private void start(CkksInferenceStart start) {
+    startTimer.cancel(false);
     Session session = core.sessions().get(tenant, start.getSessionId());
     CkksProgram program = session.model().ckks();
     int batch = program.layout().batch();
@@ -321,6 +336,7 @@ final class CkksInferenceCall implements StreamObserver<CkksClientMessage> {
       return;
     }
     closed = true;
+    startTimer.cancel(false);
     try {
       if (status.isOk()) {
         out.onCompleted();

@@ -111,6 +111,7 @@ final class KeyUploadCall implements StreamObserver<KeyUploadChunk> {
     if (state != State.DATA) {
       throw Errors.invalidArgument("data chunk before the KeyUploadHeader");
     }
+    checkSessionOpen();
     int n = bytes.size();
     if (n == 0) {
       throw Errors.invalidArgument("empty data chunk");
@@ -140,6 +141,7 @@ final class KeyUploadCall implements StreamObserver<KeyUploadChunk> {
     if (state != State.DATA) {
       throw Errors.invalidArgument("KeyUploadTrailer before the KeyUploadHeader");
     }
+    checkSessionOpen();
     if (received != relinBytes + galoisBytes) {
       throw Errors.invalidArgument("upload truncated: received " + received + " of the announced "
           + (relinBytes + galoisBytes) + " data bytes");
@@ -161,6 +163,13 @@ final class KeyUploadCall implements StreamObserver<KeyUploadChunk> {
       core.workers().execute(() -> load(relinData, galoisData));
     } catch (RejectedExecutionException e) {
       throw Errors.resourceExhausted("the server is busy; retry the upload later");
+    }
+  }
+
+  /** The session may close or expire while the upload runs: stop at once instead of loading keys for nobody. */
+  private void checkSessionOpen() {
+    if (session.isClosed()) {
+      throw Errors.notFound("session " + session.id() + " was closed or expired during the upload");
     }
   }
 

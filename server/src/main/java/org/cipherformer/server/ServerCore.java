@@ -2,6 +2,7 @@ package org.cipherformer.server;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the services share: the models, the sessions, the backend factory, the worker pool that runs the long jobs
@@ -14,8 +15,10 @@ import java.util.concurrent.ExecutorService;
  * @param workers             runs key loading and inferences
  * @param inferences          concurrent-inference accounting
  * @param maxChunkBytes       largest key-upload data chunk
- * @param refreshReplyTimeout longest wait for one refresh reply
+ * @param refreshReplyTimeout longest wait for one refresh reply, and for the start message of a RunCkks stream
+ * @param timers              runs the start-message timeouts
  */
 record ServerCore(ModelRegistry models, SessionRegistry sessions, BackendFactory backends, ExecutorService workers,
-                  InferenceLimiter inferences, int maxChunkBytes, Duration refreshReplyTimeout) {
+                  InferenceLimiter inferences, int maxChunkBytes, Duration refreshReplyTimeout,
+                  ScheduledExecutorService timers) {
 }

@@ -157,9 +157,13 @@ public final class Session {
     return closed;
   }
 
-  /** @return true if nothing runs on the session and it was last used before {@code cutoffNanos} */
+  /**
+   * @return true if no inference runs on the session and it was last used before {@code cutoffNanos} (an upload
+   *     touches the session with every chunk, so a stalled upload expires like an idle session; its keys are then
+   *     never stored)
+   */
   synchronized boolean idleSince(long cutoffNanos) {
-    return !inferring && !uploading && lastUsedNanos - cutoffNanos < 0;
+    return !inferring && lastUsedNanos - cutoffNanos < 0;
   }
 
   private void checkOpen() {

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.cipherformer.he.Ciphertext;
 import org.cipherformer.he.Evaluator;
+import org.cipherformer.he.NativeHandle;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.ops.CkksKeyHolder;
 import org.cipherformer.he.ops.CkksParameters;
@@ -67,6 +68,7 @@ class CkksInferenceTest {
   private String sessionId;
   private byte[] input;
   private List<double[]> images;
+  private long nativeBaseline;
 
   @BeforeAll
   void start() throws Exception {
@@ -87,6 +89,7 @@ class CkksInferenceTest {
     try (Ciphertext c = holder.encrypt(new InputPacker(model, layout).images(images))) {
       input = c.save(ComprMode.ZSTD);
     }
+    nativeBaseline = NativeHandle.settledLiveHandles();
   }
 
   @AfterAll
@@ -298,9 +301,15 @@ class CkksInferenceTest {
 
   @Test
   @Order(7)
-  void closingTheSessionFreesIt() {
+  void closingTheSessionFreesIt() throws Exception {
+    assertTrue(NativeHandle.liveHandles() > nativeBaseline, "the session's keys and backend are native objects");
     client.sessions.closeSession(CloseSessionRequest.newBuilder().setSessionId(sessionId).build());
     assertEquals(0, server.activeSessions());
     assertRunFails(Status.Code.NOT_FOUND, "not found", client, sessionId, input, 1);
+    // Keys, backend, every ciphertext of the runs (finished, cancelled, timed out, refused) freed: native objects
+    // back to what existed before the first session.
+    long live = NativeHandle.awaitLiveHandles(nativeBaseline, Duration.ofSeconds(30));
+    assertTrue(live <= nativeBaseline, live + " native objects live, " + nativeBaseline + " before the session: "
+        + NativeHandle.liveHandlesByKind());
   }
 }

@@ -1,5 +1,6 @@
 package org.cipherformer.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.util.List;
 import org.cipherformer.he.EncryptionParameters;
 import org.cipherformer.he.io.SealReader;
@@ -34,7 +37,7 @@ class ModelServiceTest {
   static void start() throws Exception {
     server = CipherformerServer.builder().port(0)
         .modelsDirectory(RepoPaths.root().resolve("models"))
-        .models(List.of("vit-fmnist", "vit-fmnist-original"))
+        .models(List.of("tiny-lm", "vit-fmnist", "vit-fmnist-original"))
         .precompilePlans(false)
         .start();
     client = new TestClient(server.port());
@@ -49,10 +52,13 @@ class ModelServiceTest {
   @Test
   void listsHostedModelsWithTheirCapabilities() {
     List<ModelSummary> models = client.models.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-    assertEquals(List.of("vit-fmnist", "vit-fmnist-original"), models.stream().map(ModelSummary::getName).toList());
+    assertEquals(List.of("tiny-lm", "vit-fmnist", "vit-fmnist-original"),
+        models.stream().map(ModelSummary::getName).toList());
+    assertEquals(Task.TASK_CAUSAL_LM, models.get(0).getTask());
     assertTrue(models.get(0).getCkksAvailable());
-    assertFalse(models.get(1).getCkksAvailable(), "the softmax twin has no CKKS plan");
-    models.forEach(m -> assertEquals(Task.TASK_IMAGE_CLASSIFICATION, m.getTask()));
+    assertTrue(models.get(1).getCkksAvailable());
+    assertFalse(models.get(2).getCkksAvailable(), "the softmax twin has no CKKS plan");
+    assertEquals(Task.TASK_IMAGE_CLASSIFICATION, models.get(1).getTask());
     models.forEach(m -> assertFalse(m.getEeAvailable()));
   }
 
@@ -86,6 +92,21 @@ class ModelServiceTest {
     assertEquals(28, in.getImage().getHeight());
     assertEquals(7, in.getImage().getPatch());
     assertEquals(FashionMnist.CLASS_NAMES, d.getOutput().getClasses().getLabelsList());
+  }
+
+  @Test
+  void describesTheLanguageModel() throws Exception {
+    ModelDescription d = client.models.describeModel(DescribeModelRequest.newBuilder().setName("tiny-lm").build());
+    InputLayout in = d.getInput();
+    assertEquals(HostedModel.LM_PROMPT_TOKENS, in.getTokens());
+    assertEquals(8192 / (HostedModel.LM_PROMPT_TOKENS * in.getDModel()), in.getBatch());
+    assertEquals(2048, in.getTokensInput().getVocabSize());
+    byte[] weights = Files.readAllBytes(RepoPaths.root().resolve("models/tiny-lm/model.safetensors"));
+    assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(weights),
+        in.getTokensInput().getWeightsSha256().toByteArray());
+    assertEquals(2048, d.getOutput().getNextToken().getVocabSize());
+    assertEquals(in.getBatch(), d.getCkks().getOutputCiphertexts(), "one output ciphertext per prompt slot");
+    assertTrue(d.getCkks().getRefreshRounds() > 0);
   }
 
   @Test

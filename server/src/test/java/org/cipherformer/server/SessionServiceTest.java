@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.cipherformer.he.io.ComprMode;
 import org.cipherformer.he.ops.CkksKeyHolder;
 import org.cipherformer.he.ops.CkksParameters;
@@ -178,13 +180,31 @@ class SessionServiceTest {
   }
 
   @Test
-  void idleSessionsExpire() throws Exception {
+  void idleSessionsExpireEvenWithAStalledUpload() throws Exception {
     try (CipherformerServer s = CipherformerServer.builder().port(0)
         .modelsDirectory(RepoPaths.root().resolve("models")).models(List.of("vit-fmnist"))
         .precompilePlans(false).idleSessionTimeout(Duration.ofMillis(500)).start();
         TestClient c = new TestClient(s.port())) {
       Session session = c.createSession("vit-fmnist");
       assertEquals(1, s.activeSessions());
+      // An upload that sends its header and then nothing: it must not keep the session alive for ever.
+      CompletableFuture<Object> upload = new CompletableFuture<>();
+      StreamObserver<KeyUploadChunk> stalled = c.sessionsAsync.uploadKeys(new StreamObserver<>() {
+        @Override
+        public void onNext(org.cipherformer.proto.v1.KeyUploadResponse value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          upload.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          upload.complete(null);
+        }
+      });
+      stalled.onNext(TestClient.header(session.getSessionId(), 1000, 1000));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (s.activeSessions() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -192,6 +212,38 @@ class SessionServiceTest {
       assertEquals(0, s.activeSessions(), "the sweeper closed the idle session");
       assertStatus(Status.Code.NOT_FOUND, "not found", () -> c.sessions.closeSession(
           CloseSessionRequest.newBuilder().setSessionId(session.getSessionId()).build()));
+      // The stalled upload, finished late, stores nothing: its session is gone.
+      byte[] data = random(2000);
+      stalled.onNext(KeyUploadChunk.newBuilder().setData(ByteString.copyFrom(data)).build());
+      stalled.onNext(TestClient.trailer(TestClient.sha256(data)));
+      stalled.onCompleted();
+      assertStatus(Status.Code.NOT_FOUND, "expired during the upload", () -> TestClient.await(upload));
+    }
+  }
+
+  @Test
+  void aStreamThatNeverStartsIsClosed() throws Exception {
+    try (CipherformerServer s = CipherformerServer.builder().port(0)
+        .modelsDirectory(RepoPaths.root().resolve("models")).models(List.of("vit-fmnist"))
+        .precompilePlans(false).refreshReplyTimeout(Duration.ofMillis(300)).start();
+        TestClient c = new TestClient(s.port())) {
+      CompletableFuture<Object> done = new CompletableFuture<>();
+      c.inference.runCkks(new StreamObserver<>() {
+        @Override
+        public void onNext(org.cipherformer.proto.v1.CkksServerMessage value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          done.complete(null);
+        }
+      });
+      assertStatus(Status.Code.DEADLINE_EXCEEDED, "no CkksInferenceStart", () -> TestClient.await(done));
     }
   }
 
