@@ -34,7 +34,8 @@ final class ServerCommand implements Callable<Integer> {
   Path modelsDir;
 
   @Option(names = "--model", paramLabel = "NAME", split = ",",
-      description = "Host only these models (default: vit-fmnist,tiny-lm; with --config, the file's).")
+      description = "Host only these models (default: vit-fmnist,tiny-lm of the repository's models/; all models of "
+          + "--models-dir; with --config, the file's).")
   List<String> models = new ArrayList<>();
 
   @Option(names = "--threads", description = "Executor threads (default: one per core, at least 2).")
@@ -52,8 +53,11 @@ final class ServerCommand implements Callable<Integer> {
     if (config != null) {
       b.config(ServerConfig.load(config));
     } else {
-      b.host("127.0.0.1").port(CipherformerServer.DEFAULT_PORT)
-          .modelsDirectory(RepoRoot.get().resolve("models")).models(List.of("vit-fmnist", "tiny-lm"));
+      b.host("127.0.0.1").port(CipherformerServer.DEFAULT_PORT);
+      if (modelsDir == null) {
+        // The shipped polynomial models; another --models-dir hosts all its models unless --model names some.
+        b.modelsDirectory(RepoRoot.get().resolve("models")).models(List.of("vit-fmnist", "tiny-lm"));
+      }
     }
     if (host != null) {
       b.host(host);
