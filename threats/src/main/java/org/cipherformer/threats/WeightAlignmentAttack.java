@@ -116,7 +116,7 @@ public final class WeightAlignmentAttack {
         String knowledge = own
                 ? "transformed weights of " + victimName + " + the public original weights of " + victimName
                 : "transformed weights of " + victimName + " (privately trained) + the weights of a different public "
-                + "model of the same architecture and tokenizer (" + referenceName + "); not the victim's originals";
+                + "model of the same architecture" + (lm ? " and tokenizer" : "") + " (" + referenceName + "); not the victim's originals";
         String inputs = "weights only (no queries); " + guesses.size() + " permutations matched by sorted rows/columns";
         return new AttackResult("T1", "weight alignment (sorted rows/columns)", victimName, knowledge, inputs,
                 metrics, seconds);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Each attack on the shipped models, small sizes: where EE gives no protection the attack must succeed (T1/T2 with
  * the victim's originals recover the whole vocabulary), a different reference model must do far worse, and
- * frequency analysis must beat chance and its bigram refinement must not lose to the plain frequency ranking.
+ * frequency analysis must beat chance and its bigram refinement must decode most of a 100k-token stream.
  */
 class AttacksTest {
     static final Path MODELS = RepoPaths.root().resolve("models");
@@ -77,7 +77,7 @@ class AttacksTest {
     }
 
     @Test
-    void frequencyAnalysisBeatsChanceAndRefinementHelps() throws Exception {
+    void frequencyAnalysisBeatsChanceAndRefinementDecodesMostOf100kTokens() throws Exception {
         FortuneCorpus corpus = FortuneCorpus.load(FortuneCorpus.DEBIAN_DIR);
         List<String> train = corpus.train();
         int split = (int) (train.size() * ThreatSuite.PUBLIC_SHARE);
@@ -85,14 +85,16 @@ class AttacksTest {
         int[] victim = FortuneCorpus.stream(train.subList(split, train.size()), lm.tokenizer());
         List<AttackResult> rs = FrequencyAnalysisAttack.run("fortunes", pub, victim,
                 EePermutations.derive(key, lm.config()).vocab(), new int[] {1000, 10000, 100000},
-                new FrequencyAnalysisAttack.Refinement(4, 20, 1000));
+                new FrequencyAnalysisAttack.Refinement(120, 20, 1000));
         for (AttackResult r : rs) {
             System.out.println("T4 " + r.metrics() + " " + r.seconds() + " s");
             assertTrue(r.metric("frequency_token_accuracy") > 0.1, r.metrics().toString());
-            assertTrue(r.metric("refined_token_accuracy") >= r.metric("frequency_token_accuracy"),
-                    r.metrics().toString());
+            assertTrue(r.metric("refined_token_accuracy") > 0.1, r.metrics().toString());
         }
+        // (at 1k-10k tokens the refinement's gain depends on the key: measured -0.3 .. +14 points)
         // 100k observed tokens: the bigram refinement decodes most of the stream
         assertTrue(rs.get(2).metric("refined_token_accuracy") > 0.6, rs.get(2).metrics().toString());
+        assertTrue(rs.get(2).metric("refined_token_accuracy") > rs.get(2).metric("frequency_token_accuracy") + 0.2,
+                rs.get(2).metrics().toString());
     }
 }
