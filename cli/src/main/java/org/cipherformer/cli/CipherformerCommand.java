@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     description = "Private transformer inference: the server sees only CKKS ciphertexts (SEAL 4.1 compatible).",
     subcommands = {ServerCommand.class, ModelsCommand.class, KeygenCommand.class, ClassifyCommand.class,
         NextTokenCommand.class, PlanSubcommand.class, DemoCommand.class, BenchCommand.class, EeKeygenCommand.class,
-        EeTransformCommand.class, GenerateCommand.class},
+        EeTransformCommand.class, GenerateCommand.class, ThreatsCommand.class},
     footer = {"", "Start with `cipherformer demo` (embedded server + client, shipped model and samples)."})
 final class CipherformerCommand implements Runnable {
   @Spec

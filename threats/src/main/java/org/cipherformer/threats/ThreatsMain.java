@@ -55,14 +55,30 @@ public final class ThreatsMain {
         if (models == null) {
             models = RepoPaths.root().resolve("models");
         }
-        ThreatSuite.Settings s = new ThreatSuite.Settings(models, fortunes, EeKey.generate(), queries, tokens,
-                new FrequencyAnalysisAttack.Refinement(seconds, window, 1000));
+        execute(new ThreatSuite.Settings(models, fortunes, EeKey.generate(), queries, tokens,
+                new FrequencyAnalysisAttack.Refinement(seconds, window, 1000)), out, System.out, System.err);
+    }
+
+    /**
+     * Runs the suite, writes the report into {@code out} and prints the Markdown (shared with the CLI's
+     * {@code cipherformer threats run}).
+     *
+     * @param s        settings (the key is the defender's fresh key)
+     * @param out      output directory
+     * @param report   receives the Markdown
+     * @param progress receives the closing line
+     * @return the measured attacks
+     * @throws java.io.IOException if a model, the corpus or the output cannot be read or written
+     */
+    public static List<AttackResult> execute(ThreatSuite.Settings s, Path out, java.io.PrintStream report,
+                                             java.io.PrintStream progress) throws java.io.IOException {
         long t0 = System.nanoTime();
         List<AttackResult> results = ThreatSuite.run(s);
         ThreatReport.write(out, s.describe(), results);
-        System.out.print(ThreatReport.markdown(s.describe(), results));
-        System.err.printf("wrote %s and %s in %s (%.1f s)%n", ThreatReport.MARKDOWN, ThreatReport.JSON, out,
+        report.print(ThreatReport.markdown(s.describe(), results));
+        progress.printf("wrote %s and %s in %s (%.1f s)%n", ThreatReport.MARKDOWN, ThreatReport.JSON, out,
                 (System.nanoTime() - t0) / 1e9);
+        return results;
     }
 
     private static void usage(String why) {
