@@ -17,6 +17,7 @@ import org.cipherformer.model.data.RepoPaths;
 import org.cipherformer.model.ee.EeCodec;
 import org.cipherformer.model.ee.EeKey;
 import org.cipherformer.model.ee.EeModelTransform;
+import org.cipherformer.model.encrypted.OutputUnpacker;
 import org.cipherformer.model.encrypted.ShippedInputs;
 import org.cipherformer.model.format.ModelDirectory;
 import org.cipherformer.model.reference.ReferenceLogitsCheck;
@@ -170,7 +171,7 @@ public final class EeInferenceBenchmark implements Callable<Integer> {
         }
         if (measured && r == warmup) {
           compared++;
-          agree += argmax(plainLogits) == argmax(eeLogits) ? 1 : 0;
+          agree += OutputUnpacker.argmax(plainLogits) == OutputUnpacker.argmax(eeLogits) ? 1 : 0;
           for (int c = 0; c < plainLogits.length; c++) {
             maxDiff = Math.max(maxDiff, Math.abs(plainLogits[c] - eeLogits[c]));
           }
@@ -210,16 +211,6 @@ public final class EeInferenceBenchmark implements Callable<Integer> {
       v[i] = r.getLogits(i);
     }
     return v;
-  }
-
-  private static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static double median(List<Long> xs) {

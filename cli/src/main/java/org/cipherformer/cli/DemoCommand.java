@@ -9,6 +9,7 @@ import org.cipherformer.client.ClientOptions;
 import org.cipherformer.client.Classification;
 import org.cipherformer.client.ModelSession;
 import org.cipherformer.model.data.FashionMnist;
+import org.cipherformer.model.encrypted.OutputUnpacker;
 import org.cipherformer.model.format.ModelDirectory;
 import org.cipherformer.model.reference.ReferenceModel;
 import org.cipherformer.proto.v1.ModelDescription;
@@ -88,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
         int correct = 0;
         for (int k = 0; k < images; k++) {
           double[] want = reference.classify(pixels.get(k)).logits()[0];
-          int plain = argmax(want);
+          int plain = OutputUnpacker.argmax(want);
           int enc = c.predicted(k);
           double diff = 0;
           for (int j = 0; j < want.length; j++) {
@@ -112,16 +113,6 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static String name(int c) {

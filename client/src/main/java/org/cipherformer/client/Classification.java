@@ -1,6 +1,7 @@
 package org.cipherformer.client;
 
 import java.util.List;
+import org.cipherformer.model.encrypted.OutputUnpacker;
 
 /**
  * Class logits of the images of one ciphertext, decrypted by the client.
@@ -17,7 +18,7 @@ public record Classification(double[][] logits, List<String> labels, InferenceTi
 
   /** @return the index of image {@code i}'s largest logit (the first on ties) */
   public int predicted(int i) {
-    return argmax(logits[i]);
+    return OutputUnpacker.argmax(logits[i]);
   }
 
   /** @return the name of image {@code i}'s class, or its index if the server gave no names */
@@ -28,33 +29,6 @@ public record Classification(double[][] logits, List<String> labels, InferenceTi
 
   /** @return softmax of image {@code i}'s logits */
   public double[] probabilities(int i) {
-    return softmax(logits[i]);
-  }
-
-  static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  static double[] softmax(double[] z) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : z) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    double[] p = new double[z.length];
-    for (int i = 0; i < z.length; i++) {
-      p[i] = Math.exp(z[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < p.length; i++) {
-      p[i] /= sum;
-    }
-    return p;
+    return OutputUnpacker.softmax(logits[i]);
   }
 }

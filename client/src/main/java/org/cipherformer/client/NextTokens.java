@@ -1,5 +1,7 @@
 package org.cipherformer.client;
 
+import org.cipherformer.model.encrypted.OutputUnpacker;
+
 /**
  * Next-token logits of the prompts of one inference, decrypted by the client.
  *
@@ -9,7 +11,7 @@ package org.cipherformer.client;
 public record NextTokens(double[][] logits, InferenceTimings timings) {
   /** @return the most likely next token id of prompt {@code i} */
   public int predicted(int i) {
-    return Classification.argmax(logits[i]);
+    return OutputUnpacker.argmax(logits[i]);
   }
 
   /**
@@ -25,6 +27,6 @@ public record NextTokens(double[][] logits, InferenceTimings timings) {
 
   /** @return softmax of prompt {@code i}'s logits */
   public double[] probabilities(int i) {
-    return Classification.softmax(logits[i]);
+    return OutputUnpacker.softmax(logits[i]);
   }
 }

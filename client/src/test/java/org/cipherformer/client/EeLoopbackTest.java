@@ -12,6 +12,7 @@ import java.util.List;
 import org.cipherformer.model.data.RepoPaths;
 import org.cipherformer.model.ee.EeKey;
 import org.cipherformer.model.ee.EeModelTransform;
+import org.cipherformer.model.encrypted.OutputUnpacker;
 import org.cipherformer.model.encrypted.ShippedInputs;
 import org.cipherformer.model.reference.ReferenceModel;
 import org.cipherformer.model.tokenizer.WordTokenizer;
@@ -63,7 +64,7 @@ class EeLoopbackTest {
       for (int k = 0; k < want.length; k++) {
         worst = Math.max(worst, Math.abs(want[k] - c.logits()[i][k]));
       }
-      assertEquals(Classification.argmax(want), c.predicted(i), "image " + i);
+      assertEquals(OutputUnpacker.argmax(want), c.predicted(i), "image " + i);
     }
     assertTrue(worst <= 1e-9, "max |logit diff| " + worst);
     assertTrue(c.timings().serverComputeNanos() > 0 && c.timings().inputBytes() > 16 * 784);
@@ -88,7 +89,7 @@ class EeLoopbackTest {
     List<Integer> expected = new ArrayList<>();
     for (int s = 0; s < 5; s++) {
       double[][] l = original.languageModel(ids.stream().mapToInt(Integer::intValue).toArray()).logits();
-      int next = Classification.argmax(l[l.length - 1]);
+      int next = OutputUnpacker.argmax(l[l.length - 1]);
       expected.add(next);
       ids.add(next);
       if (next == WordTokenizer.EOS) {

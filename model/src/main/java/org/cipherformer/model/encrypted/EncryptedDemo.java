@@ -96,7 +96,7 @@ public final class EncryptedDemo {
         int label = samples.labels()[first + k];
         correct += enc == label ? 1 : 0;
         System.out.printf(Locale.ROOT, "| %d | %s | %s | %s | %.3f | %.2e |%n", first + k, name(label), name(plain),
-            name(enc), softmax(logits[k])[enc], diff);
+            name(enc), OutputUnpacker.softmax(logits[k])[enc], diff);
       }
       CkksInference.Timings t = outcome.timings();
       System.out.printf(Locale.ROOT, "%nencrypted class = plaintext class for %d of %d images; %d of %d correct%n",
@@ -120,22 +120,5 @@ public final class EncryptedDemo {
 
   private static String name(int cls) {
     return FashionMnist.CLASS_NAMES.get(cls);
-  }
-
-  private static double[] softmax(double[] z) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : z) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    double[] p = new double[z.length];
-    for (int i = 0; i < z.length; i++) {
-      p[i] = Math.exp(z[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < p.length; i++) {
-      p[i] /= sum;
-    }
-    return p;
   }
 }

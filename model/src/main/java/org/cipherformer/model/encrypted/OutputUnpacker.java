@@ -48,4 +48,25 @@ public final class OutputUnpacker {
     }
     return best;
   }
+
+  /**
+   * Probabilities from logits: {@code p_i = exp(z_i - max z) / sum_j exp(z_j - max z)} (the maximum is subtracted
+   * first, mathematically neutral, so large logits cannot overflow).
+   */
+  public static double[] softmax(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    double[] p = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      p[i] = Math.exp(z[i] - max);
+      sum += p[i];
+    }
+    for (int i = 0; i < p.length; i++) {
+      p[i] /= sum;
+    }
+    return p;
+  }
 }
