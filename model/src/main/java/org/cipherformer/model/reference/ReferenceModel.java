@@ -207,7 +207,7 @@ public final class ReferenceModel {
             }
             x[t + 1] = add(patchEmbed.apply(patch), posEmbed[t + 1]);
         }
-        double[][] h = encode(x, report);
+        double[][] h = encode(x, report, null);
         return head.apply(h[0]);
     }
 
@@ -221,9 +221,17 @@ public final class ReferenceModel {
      * @throws IllegalArgumentException if the length or an id is out of range
      */
     public double[][] lmLogits(int[] tokens, RangeReport report) {
-        if (config.task() != Task.CAUSAL_LM) {
-            throw new IllegalStateException("model " + config.name() + " is a " + config.task().jsonName());
+        double[][] h = encode(embedTokens(tokens), report, null);
+        double[][] logits = new double[h.length][];
+        for (int t = 0; t < h.length; t++) {
+            logits[t] = head.apply(h[t]);
         }
+        return logits;
+    }
+
+    /** {@code tok_embed[tokens[t]] + pos_embed[t]} for every position, after checking the task and the ids. */
+    private double[][] embedTokens(int[] tokens) {
+        requireLm();
         if (tokens.length < 1 || tokens.length > arch.seqLen()) {
             throw new IllegalArgumentException("sequence length " + tokens.length + " outside [1, " + arch.seqLen()
                     + "]");
@@ -236,16 +244,19 @@ public final class ReferenceModel {
             }
             x[t] = add(tokEmbed[tokens[t]], posEmbed[t]);
         }
-        double[][] h = encode(x, report);
-        double[][] logits = new double[h.length][];
-        for (int t = 0; t < h.length; t++) {
-            logits[t] = head.apply(h[t]);
-        }
-        return logits;
+        return x;
     }
 
-    /** Pre-LN blocks then the final LN, on the residual stream {@code [tokens][d_model]}. */
-    private double[][] encode(double[][] x, RangeReport report) {
+    /**
+     * Pre-LN blocks then the final LN, on the residual stream {@code [tokens][d_model]}.
+     *
+     * @param streams if not null, receives the residual stream before block 0 at index 0 and after block l at index
+     *                l + 1 (rows are never modified after they are stored: each step builds new rows)
+     */
+    private double[][] encode(double[][] x, RangeReport report, double[][][] streams) {
+        if (streams != null) {
+            streams[0] = x.clone();
+        }
         for (int l = 0; l < blocks.length; l++) {
             Block b = blocks[l];
             String p = "layers." + l + ".";
@@ -264,8 +275,180 @@ public final class ReferenceModel {
                 }
                 x[t] = add(x[t], b.fc2.apply(h));
             }
+            if (streams != null) {
+                streams[l + 1] = x.clone();
+            }
         }
         return norm(x, finalGamma, finalBeta, report, "final_ln.inv_sqrt");
+    }
+
+    /**
+     * The residual stream of a causal LM (what a server running the model holds in memory between blocks):
+     * {@code h_0[t] = tok_embed[tokens[t]] + pos_embed[t]} and {@code h_{l+1} = block_l(h_l)}; the logits of
+     * {@link #lmLogits} are {@code lm_head(final_ln(h_layers[t]))}.
+     *
+     * @param tokens 1 to seq_len ids in {@code [0, vocab_size)}
+     * @return {@code [layers + 1][tokens.length][d_model]}: index 0 the embedding output, index l + 1 the stream
+     *         after block l (before the final LayerNorm)
+     * @throws IllegalStateException    if the model is not a causal LM
+     * @throws IllegalArgumentException if the length or an id is out of range
+     */
+    public double[][][] lmResidualStreams(int[] tokens) {
+        double[][] x = embedTokens(tokens);
+        double[][][] streams = new double[blocks.length + 1][][];
+        encode(x, new RangeReport(), streams);
+        return streams;
+    }
+
+    /**
+     * The keys and values of every block for a fixed token prefix of a causal LM (a key/value cache), so that
+     * {@link #lmNextResiduals} can evaluate one more token in time linear in the prefix length instead of re-running
+     * the whole prefix. Immutable; built by {@link #lmPrefix}.
+     */
+    public static final class LmPrefix {
+        private final ReferenceModel owner;
+        private final int length;
+        /** {@code [layer][position][d_model]}, heads concatenated as in the full pass. */
+        private final double[][][] keys;
+        private final double[][][] values;
+
+        private LmPrefix(ReferenceModel owner, int length, double[][][] keys, double[][][] values) {
+            this.owner = owner;
+            this.length = length;
+            this.keys = keys;
+            this.values = values;
+        }
+
+        /** @return the number of prefix tokens */
+        public int length() {
+            return length;
+        }
+    }
+
+    /**
+     * Builds the key/value cache of a causal-LM prefix.
+     *
+     * @param tokens 0 to seq_len - 1 ids in {@code [0, vocab_size)}
+     * @return the prefix cache
+     * @throws IllegalStateException    if the model is not a causal LM
+     * @throws IllegalArgumentException if the length or an id is out of range
+     */
+    public LmPrefix lmPrefix(int[] tokens) {
+        requireLm();
+        if (tokens.length > arch.seqLen() - 1) {
+            throw new IllegalArgumentException("prefix length " + tokens.length + " outside [0, "
+                    + (arch.seqLen() - 1) + "]");
+        }
+        double[][][] keys = new double[blocks.length][tokens.length][];
+        double[][][] values = new double[blocks.length][tokens.length][];
+        LmPrefix growing = new LmPrefix(this, 0, keys, values);
+        for (int t = 0; t < tokens.length; t++) {
+            step(growing, t, tokens[t], blocks.length, keys, values);
+            growing = new LmPrefix(this, t + 1, keys, values);
+        }
+        return growing;
+    }
+
+    /**
+     * The residual stream at position {@code prefix.length()} when {@code token} follows the prefix: the same values
+     * as {@code lmResidualStreams(prefix + [token])[l][prefix.length()]} for {@code l <= layers} (same operations in
+     * the same order), at a cost of one token instead of {@code prefix.length() + 1}. The prefix is not changed.
+     *
+     * @param prefix a cache built by this model's {@link #lmPrefix}
+     * @param token  the next token id
+     * @param layers how many blocks to run, in {@code [0, layers]}
+     * @return {@code [layers + 1][d_model]}: index 0 the embedding output, index l + 1 the stream after block l
+     * @throws IllegalArgumentException if the prefix belongs to another model, is full, or an argument is out of
+     *                                  range
+     */
+    public double[][] lmNextResiduals(LmPrefix prefix, int token, int layers) {
+        requireLm();
+        if (prefix.owner != this) {
+            throw new IllegalArgumentException("the prefix cache was built by another model");
+        }
+        if (prefix.length >= arch.seqLen()) {
+            throw new IllegalArgumentException("prefix of " + prefix.length + " tokens leaves no position (seq_len "
+                    + arch.seqLen() + ")");
+        }
+        if (layers < 0 || layers > blocks.length) {
+            throw new IllegalArgumentException("layers " + layers + " outside [0, " + blocks.length + "]");
+        }
+        return step(prefix, prefix.length, token, layers, null, null);
+    }
+
+    /**
+     * One causal-LM token at position {@code pos} attending to the cached prefix (positions {@code < pos}) and
+     * itself; mirrors {@link #encode} row {@code pos} operation by operation. Stores its keys and values into
+     * {@code keysOut}/{@code valuesOut} when they are not null.
+     */
+    private double[][] step(LmPrefix prefix, int pos, int token, int layers, double[][][] keysOut,
+                            double[][][] valuesOut) {
+        if (token < 0 || token >= arch.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " at position " + pos + " outside [0, "
+                    + arch.vocabSize() + ")");
+        }
+        RangeReport report = new RangeReport();
+        double[][] out = new double[layers + 1][];
+        double[] x = add(tokEmbed[token], posEmbed[pos]);
+        out[0] = x;
+        int dh = arch.headDim();
+        double scale = 1 / Math.sqrt(dh);
+        for (int l = 0; l < layers; l++) {
+            Block b = blocks[l];
+            String p = "layers." + l + ".";
+            double[] n1 = norm(new double[][] {x}, b.ln1Gamma, b.ln1Beta, report, p + "ln1.inv_sqrt")[0];
+            double[] q = b.q.apply(n1);
+            double[] k = b.k.apply(n1);
+            double[] v = b.v.apply(n1);
+            if (keysOut != null) {
+                keysOut[l][pos] = k;
+                valuesOut[l][pos] = v;
+            }
+            RangeMonitor m = powerSoftmax == null ? null
+                    : report.monitor(p + "attn.inverse", powerSoftmax.inverse().domain());
+            double[] concat = new double[arch.dModel()];
+            for (int h = 0; h < arch.heads(); h++) {
+                int off = h * dh;
+                double[] s = new double[pos + 1];
+                for (int j = 0; j <= pos; j++) {
+                    double[] kj = j == pos ? k : prefix.keys[l][j];
+                    double dot = 0;
+                    for (int e = 0; e < dh; e++) {
+                        dot += q[off + e] * kj[off + e];
+                    }
+                    s[j] = dot * scale;
+                }
+                // one query row over all visible keys: the causal row pos of the full pass
+                double[] a = (powerSoftmax != null ? powerSoftmax.apply(new double[][] {s}, false, m)
+                        : MaskedSoftmax.apply(new double[][] {s}, false))[0];
+                for (int j = 0; j <= pos; j++) {
+                    double w = a[j];
+                    if (w != 0) {
+                        double[] vj = j == pos ? v : prefix.values[l][j];
+                        for (int e = 0; e < dh; e++) {
+                            concat[off + e] += w * vj[off + e];
+                        }
+                    }
+                }
+            }
+            x = add(x, b.out.apply(concat));
+            double[] n2 = norm(new double[][] {x}, b.ln2Gamma, b.ln2Beta, report, p + "ln2.inv_sqrt")[0];
+            RangeMonitor actMonitor = polyAct == null ? null
+                    : report.monitor(p + "mlp.activation", polyAct.polynomial().domain());
+            double[] hid = b.fc1.apply(n2);
+            for (int i = 0; i < hid.length; i++) {
+                hid[i] = polyAct == null ? Gelu.value(hid[i]) : polyAct.value(hid[i], actMonitor);
+            }
+            x = add(x, b.fc2.apply(hid));
+            out[l + 1] = x;
+        }
+        return out;
+    }
+
+    private void requireLm() {
+        if (config.task() != Task.CAUSAL_LM) {
+            throw new IllegalStateException("model " + config.name() + " is a " + config.task().jsonName());
+        }
     }
 
     private double[][] norm(double[][] x, double[] gamma, double[] beta, RangeReport report, String name) {
