@@ -1,6 +1,7 @@
 package org.cipherformer.threats;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +96,62 @@ public final class FrequencyAnalysisAttack {
                     n + " observed permuted tokens", metrics, freqSeconds + refineSeconds));
         }
         return out;
+    }
+
+    /**
+     * Decodes one permuted stream with some ids already known (fixed anchors, e.g. from cribs, T3): step 1 maps the
+     * free observed ids, in descending count order, to the plaintext ids the anchors do not use, in the public text's
+     * frequency order; step 2 hill-climbs over swaps of free ids only, so anchors never move. With no anchors this is
+     * exactly the mapping {@link #run} scores as {@code refined_}.
+     *
+     * @param cipher     observed permuted ids (each in [0, lm.vocab()))
+     * @param lm         the attacker's bigram model of the plaintext
+     * @param anchors    {@code anchors[c]} = known plaintext of permuted id c, or -1; null for none
+     * @param refinement hill-climbing settings
+     * @return {@code m[c]} = guessed plaintext of permuted id c (a bijection on the vocabulary)
+     * @throws IllegalArgumentException if an id is out of range or two anchors name the same plaintext
+     */
+    public static int[] decode(int[] cipher, BigramModel lm, int[] anchors, Refinement refinement) {
+        int v = lm.vocab();
+        int[] fixed = anchors == null ? new int[v] : anchors.clone();
+        if (anchors == null) {
+            Arrays.fill(fixed, -1);
+        } else if (anchors.length != v) {
+            throw new IllegalArgumentException("anchors has " + anchors.length + " entries, vocabulary " + v);
+        }
+        boolean[] plainUsed = new boolean[v];
+        for (int c = 0; c < v; c++) {
+            int p = fixed[c];
+            if (p >= v || p < -1) {
+                throw new IllegalArgumentException("anchor of id " + c + " is " + p + ", outside [-1, " + v + ")");
+            }
+            if (p >= 0) {
+                if (plainUsed[p]) {
+                    throw new IllegalArgumentException("anchor plaintext " + p + " is named twice (again by id " + c
+                            + ")");
+                }
+                plainUsed[p] = true;
+            }
+        }
+        long[] counts = new long[v];
+        for (int i = 0; i < cipher.length; i++) {
+            int c = cipher[i];
+            if (c < 0 || c >= v) {
+                throw new IllegalArgumentException("observed id " + c + " at position " + i + " outside [0, " + v
+                        + ")");
+            }
+            counts[c]++;
+        }
+        int[] free = Arrays.stream(FrequencyRanking.order(counts)).filter(c -> fixed[c] < 0).toArray();
+        int[] plain = Arrays.stream(lm.byFrequency()).filter(p -> !plainUsed[p]).toArray();
+        int[] m = fixed;
+        int freeObserved = 0;
+        for (int r = 0; r < free.length; r++) {
+            m[free[r]] = plain[r];
+            freeObserved += counts[free[r]] > 0 ? 1 : 0;
+        }
+        new Hill(cipher, v, lm, m).climb(free, freeObserved, refinement);
+        return m;
     }
 
     private static void score(Map<String, Object> metrics, String prefix, int[] m, int[] cipher, long[] counts,
