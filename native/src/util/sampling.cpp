@@ -1,5 +1,6 @@
 #include "cipherformer/util/sampling.h"
 
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -87,6 +88,54 @@ void sample_poly_cbd(Blake2xbPrng &prng, const std::vector<Modulus> &moduli, siz
                   popcount8(x[5]);
     write_small(e, moduli, n, i, dest);
   }
+}
+
+namespace {
+
+void check_sigma(double sigma) {
+  if (!(sigma > 0) || !(sigma <= kMaxGaussianSigma)) {
+    throw std::invalid_argument("Gaussian sigma " + std::to_string(sigma) + " is not in (0, " +
+                                std::to_string(kMaxGaussianSigma) + "]");
+  }
+}
+
+/// Uniform in [0, range) for 1 <= range <= 2^53 + 1: reject words at or above the largest multiple of range.
+uint64_t uniform_below(Blake2xbPrng &prng, uint64_t range) {
+  const uint64_t limit = (~uint64_t{0} / range) * range;
+  uint64_t r = prng.next_u64();
+  while (r >= limit) r = prng.next_u64();
+  return r % range;
+}
+
+}  // namespace
+
+void sample_discrete_gaussian(Blake2xbPrng &prng, double sigma, size_t n, int64_t *dest) {
+  check_sigma(sigma);
+  if (dest == nullptr && n != 0) throw std::invalid_argument("sampling destination is null");
+  const auto bound = static_cast<int64_t>(std::ceil(kGaussianTailCut * sigma));
+  const auto range = static_cast<uint64_t>(2 * bound + 1);
+  const double inv_two_var = 1.0 / (2.0 * sigma * sigma);
+  constexpr double two_to_minus_53 = 1.0 / 9007199254740992.0;
+  for (size_t i = 0; i < n; ++i) {
+    while (true) {
+      const int64_t x = static_cast<int64_t>(uniform_below(prng, range)) - bound;
+      const auto xd = static_cast<double>(x);
+      const double u = static_cast<double>(prng.next_u64() >> 11) * two_to_minus_53;
+      if (u < std::exp(-xd * xd * inv_two_var)) {
+        dest[i] = x;
+        break;
+      }
+    }
+  }
+}
+
+void sample_poly_discrete_gaussian(Blake2xbPrng &prng, double sigma, const std::vector<Modulus> &moduli, size_t n,
+                                   uint64_t *dest) {
+  check_sigma(sigma);
+  check_destination(moduli, n, dest);
+  std::vector<int64_t> values(n);
+  sample_discrete_gaussian(prng, sigma, n, values.data());
+  for (size_t i = 0; i < n; ++i) write_small(values[i], moduli, n, i, dest);
 }
 
 }  // namespace cf::util

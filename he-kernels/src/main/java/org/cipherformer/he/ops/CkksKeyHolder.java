@@ -11,6 +11,7 @@ import org.cipherformer.he.Decryptor;
 import org.cipherformer.he.Encryptor;
 import org.cipherformer.he.GaloisKeys;
 import org.cipherformer.he.KeyGenerator;
+import org.cipherformer.he.NoiseFlooding;
 import org.cipherformer.he.Plaintext;
 import org.cipherformer.he.RelinKeys;
 import org.cipherformer.he.SecretKey;
@@ -124,10 +125,40 @@ public final class CkksKeyHolder implements RefreshClient, AutoCloseable {
     }
   }
 
-  /** The real parts of all slots of {@code ciphertext}. */
+  /**
+   * The real parts of all slots of {@code ciphertext}, raw: {@code m + e}, whose noise e reveals the secret key to
+   * anyone holding the ciphertext (Li–Micciancio). Use it for values that stay with the key holder; decrypt values
+   * that will be released with {@link #decrypt(Ciphertext, double)}.
+   */
   public double[] decrypt(Ciphertext ciphertext) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     try (Plaintext p = decryptor.decrypt(ciphertext)) {
+      return encoder.decode(p);
+    }
+  }
+
+  /**
+   * The real parts of all slots of {@code ciphertext}, with noise flooding for release: a fresh discrete Gaussian is
+   * added to the decrypted polynomial (see {@link NoiseFlooding}) with the coefficient width that gives each decoded
+   * value a Gaussian error of standard deviation {@code slotStd} at this ciphertext's scale
+   * ({@code sigma = slotStd * scale / sqrt(N / 2)}).
+   *
+   * @param slotStd the standard deviation added to each value; 0 decrypts raw (as {@link #decrypt(Ciphertext)})
+   * @throws IllegalArgumentException naming slotStd if it is negative or not finite, or so large that the flooding
+   *     would not fit the ciphertext's modulus
+   */
+  public double[] decrypt(Ciphertext ciphertext, double slotStd) {
+    Objects.requireNonNull(ciphertext, "ciphertext");
+    if (!(slotStd >= 0) || Double.isInfinite(slotStd)) {
+      throw new IllegalArgumentException("flooding std must be >= 0 and finite, got " + slotStd);
+    }
+    if (slotStd == 0) {
+      return decrypt(ciphertext);
+    }
+    double sigma = NoiseFlooding.sigmaForSlotStandardDeviation(
+        slotStd, context.polyModulusDegree(), ciphertext.scale());
+    try (Plaintext p = decryptor.decrypt(ciphertext)) {
+      NoiseFlooding.addInPlace(p, sigma);
       return encoder.decode(p);
     }
   }
