@@ -38,6 +38,18 @@ public final class FunctionalSignatureAttack {
      */
     public static AttackResult run(String victimName, ModelDirectory.Model victim, String referenceName,
                                    ModelDirectory.Model reference, EeKey key, int queries) {
+        return run(victimName, victim, referenceName, reference, key, queries, null);
+    }
+
+    /**
+     * As {@link #run(String, ModelDirectory.Model, String, ModelDirectory.Model, EeKey, int)}, with the attacker's
+     * knowledge stated by the caller (e.g. for a randomly initialised reference).
+     *
+     * @param knowledge what the attacker holds, or null for the default wording (own originals / a different
+     *                  public model)
+     */
+    public static AttackResult run(String victimName, ModelDirectory.Model victim, String referenceName,
+                                   ModelDirectory.Model reference, EeKey key, int queries, String knowledge) {
         if (victim.config().task() != Task.CAUSAL_LM || reference.config().task() != Task.CAUSAL_LM) {
             throw new IllegalArgumentException("T2 attacks language models; " + victimName + " / " + referenceName
                     + " is not one");
@@ -80,13 +92,13 @@ public final class FunctionalSignatureAttack {
         metrics.put("query_seconds", queriesSeconds);
         metrics.put("chance_level", 1.0 / v);
         boolean own = referenceName.equals(victimName);
-        String knowledge = own
+        String stated = knowledge != null ? knowledge : own
                 ? "query access to the EE-served " + victimName + " + the public original weights of " + victimName
                 : "query access to the EE-served " + victimName + " (privately trained) + a different public model "
                 + "with the same tokenizer (" + referenceName + "); not the victim's originals";
         String inputs = queries + " single-token queries [c] (permuted ids), " + v
                 + " plaintext evaluations of the reference; sorted logits compared (" + SIGNATURE + " order stats)";
-        return new AttackResult("T2", "functional signature (sorted output logits)", victimName, knowledge, inputs,
+        return new AttackResult("T2", "functional signature (sorted output logits)", victimName, stated, inputs,
                 metrics, seconds);
     }
 }

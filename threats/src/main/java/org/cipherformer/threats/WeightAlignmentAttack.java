@@ -44,6 +44,18 @@ public final class WeightAlignmentAttack {
      */
     public static AttackResult run(String victimName, ModelDirectory.Model victim, String referenceName,
                                    ModelDirectory.Model reference, EeKey key) {
+        return run(victimName, victim, referenceName, reference, key, null);
+    }
+
+    /**
+     * As {@link #run(String, ModelDirectory.Model, String, ModelDirectory.Model, EeKey)}, with the attacker's
+     * knowledge stated by the caller (e.g. for a randomly initialised reference).
+     *
+     * @param knowledge what the attacker holds, or null for the default wording (own originals / a different
+     *                  public model)
+     */
+    public static AttackResult run(String victimName, ModelDirectory.Model victim, String referenceName,
+                                   ModelDirectory.Model reference, EeKey key, String knowledge) {
         if (!sameShape(victim.config().architecture(), reference.config().architecture())) {
             throw new IllegalArgumentException("reference " + referenceName + " has another architecture than "
                     + victimName);
@@ -113,12 +125,12 @@ public final class WeightAlignmentAttack {
         metrics.put("permutations_attacked", guesses.size());
         metrics.put("chance_level_vocab_or_classes", 1.0 / (lm ? a.vocabSize() : truth.classes().size()));
         boolean own = referenceName.equals(victimName);
-        String knowledge = own
+        String stated = knowledge != null ? knowledge : own
                 ? "transformed weights of " + victimName + " + the public original weights of " + victimName
                 : "transformed weights of " + victimName + " (privately trained) + the weights of a different public "
                 + "model of the same architecture" + (lm ? " and tokenizer" : "") + " (" + referenceName + "); not the victim's originals";
         String inputs = "weights only (no queries); " + guesses.size() + " permutations matched by sorted rows/columns";
-        return new AttackResult("T1", "weight alignment (sorted rows/columns)", victimName, knowledge, inputs,
+        return new AttackResult("T1", "weight alignment (sorted rows/columns)", victimName, stated, inputs,
                 metrics, seconds);
     }
 
