@@ -14,15 +14,48 @@ import org.cipherformer.he.io.SealWriter;
  * <p>A fresh symmetric encryption remembers the seed of its uniform {@code c_1}; {@link #hasSeed()} tells whether it
  * can still be serialized in SEAL's compact seeded form (any evaluator operation drops the seed). Not safe for
  * concurrent modification: in-place operations on one ciphertext must not overlap with other uses of it.
+ *
+ * <p><b>Residency.</b> A ciphertext lives in host memory, or, when made by {@link CudaEvaluator}, in GPU memory
+ * ({@link #isOnDevice()}). Metadata, {@link #copy()} and {@link #setScale} work on both without a transfer;
+ * {@link #data()}, {@link #save} and {@link Decryptor#decrypt} download a device ciphertext; {@link #toHost()} makes a
+ * host copy. The CPU {@link Evaluator} refuses device ciphertexts and {@link CudaEvaluator} host ones (an
+ * {@link IllegalArgumentException}, never a native crash).
  */
 public final class Ciphertext extends ContextBoundHandle implements SealSerializable {
+  private final boolean onDevice;
+
   Ciphertext(CkksContext context, long pointer) {
     super(context, pointer, Ciphertext::nativeFree);
+    this.onDevice = false;
+  }
+
+  /** A device-resident ciphertext owning the native device object {@code pointer}. */
+  private Ciphertext(CkksContext context, long pointer, boolean onDevice) {
+    super(context, pointer, onDevice ? CudaEvaluator::nativeFreeCiphertext : Ciphertext::nativeFree);
+    this.onDevice = onDevice;
+  }
+
+  /** Wraps a native device ciphertext ({@link CudaEvaluator}'s results). */
+  static Ciphertext device(CkksContext context, long pointer) {
+    return new Ciphertext(context, pointer, true);
+  }
+
+  /** Whether the ciphertext lives in GPU memory (made by {@link CudaEvaluator}). */
+  public boolean isOnDevice() {
+    return onDevice;
+  }
+
+  /** A host copy: downloads a device ciphertext, copies a host one. */
+  public Ciphertext toHost() {
+    if (!onDevice) {
+      return copy();
+    }
+    return new Ciphertext(context(), withPointer(CudaEvaluator::nativeDownload));
   }
 
   /** Level (chain index): the ciphertext lives modulo the first {@code level() + 1} primes. */
   public int level() {
-    return withPointer(Ciphertext::nativeLevel);
+    return withPointer(onDevice ? CudaEvaluator::nativeLevel : Ciphertext::nativeLevel);
   }
 
   /** SEAL's parms_id of the ciphertext's level. */
@@ -32,12 +65,12 @@ public final class Ciphertext extends ContextBoundHandle implements SealSerializ
 
   /** Number of polynomials (2, or 3 after a multiplication before relinearization). */
   public int size() {
-    return withPointer(Ciphertext::nativeSize);
+    return withPointer(onDevice ? CudaEvaluator::nativeSize : Ciphertext::nativeSize);
   }
 
   /** The scale Delta of the encrypted message. */
   public double scale() {
-    return withPointer(Ciphertext::nativeScale);
+    return withPointer(onDevice ? CudaEvaluator::nativeScale : Ciphertext::nativeScale);
   }
 
   /**
@@ -51,7 +84,11 @@ public final class Ciphertext extends ContextBoundHandle implements SealSerializ
       throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
     }
     withPointer(p -> {
-      nativeSetScale(p, scale);
+      if (onDevice) {
+        CudaEvaluator.nativeSetScale(p, scale);
+      } else {
+        nativeSetScale(p, scale);
+      }
       return null;
     });
   }
@@ -61,27 +98,48 @@ public final class Ciphertext extends ContextBoundHandle implements SealSerializ
     return true;
   }
 
-  /** Whether {@code c_1} is still the expansion of a stored seed (fresh symmetric encryption). */
+  /** Whether {@code c_1} is still the expansion of a stored seed (fresh symmetric encryption; never on the device). */
   public boolean hasSeed() {
-    return withPointer(Ciphertext::nativeHasSeed);
+    return !onDevice && withPointer(Ciphertext::nativeHasSeed);
   }
 
-  /** A deep copy (seed included). */
+  /** A deep copy (seed included) where this one lives (a device copy of a device ciphertext). */
   public Ciphertext copy() {
+    if (onDevice) {
+      return device(context(), withPointer(CudaEvaluator::nativeCopy));
+    }
     return new Ciphertext(context(), withPointer(Ciphertext::nativeCopy));
   }
 
   /**
    * The coefficients, SEAL's layout: polynomial-major, then limb, then coefficient ({@code size * (level + 1) * N}
-   * words, each below its prime).
+   * words, each below its prime). Downloads a device ciphertext.
    */
   public long[] data() {
+    if (onDevice) {
+      try (Ciphertext host = toHost()) {
+        return host.data();
+      }
+    }
     return withPointer(Ciphertext::nativeData);
   }
 
   /** The 64-byte seed of {@code c_1} as 8 words, or null if there is none. */
   long[] seed() {
-    return withPointer(Ciphertext::nativeSeed);
+    return onDevice ? null : withPointer(Ciphertext::nativeSeed);
+  }
+
+  /**
+   * The native host object, for native calls that read it as one (CPU evaluator, decryptor).
+   *
+   * @throws IllegalArgumentException naming the operand if the ciphertext is on the device
+   */
+  <T> T withHostPointer(String what, PointerFunction<T> call) {
+    if (onDevice) {
+      throw new IllegalArgumentException(what + " is in device memory (CUDA backend); download it with toHost() "
+          + "or use CudaEvaluator");
+    }
+    return withPointer(call);
   }
 
   /**
@@ -129,7 +187,8 @@ public final class Ciphertext extends ContextBoundHandle implements SealSerializ
     if (isClosed()) {
       return "Ciphertext[closed]";
     }
-    return "Ciphertext[level=" + level() + ", size=" + size() + ", scale=" + scale() + "]";
+    return "Ciphertext[level=" + level() + ", size=" + size() + ", scale=" + scale() + (onDevice ? ", device" : "")
+        + "]";
   }
 
   private static native void nativeFree(long pointer);

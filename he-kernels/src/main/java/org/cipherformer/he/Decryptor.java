@@ -18,14 +18,22 @@ public final class Decryptor extends ContextBoundHandle {
   }
 
   /**
-   * Decrypts to a plaintext at the ciphertext's level and scale (decode it with {@link CkksEncoder}).
+   * Decrypts to a plaintext at the ciphertext's level and scale (decode it with {@link CkksEncoder}). A device-resident
+   * ciphertext is downloaded first.
    *
    * @throws IllegalArgumentException if the ciphertext belongs to other parameters or is malformed
    */
   public Plaintext decrypt(Ciphertext encrypted) {
     Objects.requireNonNull(encrypted, "encrypted");
     requireSameParameters(encrypted, "ciphertext");
-    return new Plaintext(context(), withPointer(d -> encrypted.withPointer(c -> nativeDecrypt(d, c))));
+    if (encrypted.isOnDevice()) {
+      // The download boundary of the CUDA backend: decrypt a host copy.
+      try (Ciphertext host = encrypted.toHost()) {
+        return decrypt(host);
+      }
+    }
+    return new Plaintext(context(), withPointer(d -> encrypted.withHostPointer("ciphertext",
+        c -> nativeDecrypt(d, c))));
   }
 
   private static native long nativeCreate(long context, long secretKey);

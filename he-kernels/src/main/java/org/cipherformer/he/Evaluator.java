@@ -10,6 +10,9 @@ import java.util.Objects;
  * ({@code ...Inplace}: the first operand receives the result). Operands must be at the same level, and additions
  * need equal scales; violations throw {@link IllegalArgumentException} with the offending values in the message.
  *
+ * <p>Host ciphertexts only: a device-resident ciphertext ({@link Ciphertext#isOnDevice()}) is refused with an
+ * {@link IllegalArgumentException}; {@link CudaEvaluator} evaluates those.
+ *
  * <p>Thread-safe: many threads may use one evaluator at once (the native evaluator is stateless); an in-place
  * operation must not overlap with other uses of its destination.
  */
@@ -284,6 +287,11 @@ public final class Evaluator extends ContextBoundHandle {
   private void checkOperand(ContextBoundHandle operand, String name) {
     Objects.requireNonNull(operand, name);
     requireSameParameters(operand, name);
+    // The native side reads the pointer as a host ciphertext: a device one must never get there.
+    if (operand instanceof Ciphertext c && c.isOnDevice()) {
+      throw new IllegalArgumentException("ciphertext " + name + " is in device memory (CUDA backend); use "
+          + "CudaEvaluator, or download it with toHost()");
+    }
   }
 
   private void checkOperands(Ciphertext a, ContextBoundHandle keys, String keysName) {

@@ -9,10 +9,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.WeakHashMap;
+import org.cipherformer.he.Backend;
+import org.cipherformer.he.BackendSelection;
 import org.cipherformer.he.Ciphertext;
 import org.cipherformer.he.CkksContext;
 import org.cipherformer.he.CkksEncoder;
-import org.cipherformer.he.Evaluator;
 import org.cipherformer.he.GaloisKeys;
 import org.cipherformer.he.Plaintext;
 import org.cipherformer.he.RelinKeys;
@@ -70,6 +71,13 @@ import org.cipherformer.he.io.SealFormatException;
  * enter through {@link #input}. The backend owns the evaluation keys it was given and frees them in {@link #close};
  * the context is the caller's. Not thread-safe (one backend per thread; backends on several threads may share one
  * encode cache, see {@link PlaintextCache}).
+ *
+ * <p><b>Kernel backend.</b> The native primitives run on the CPU engine or, when this JVM's {@link BackendSelection}
+ * ({@code -Dcipherformer.backend=cuda|auto}) resolves to CUDA, on the GPU ({@link #backend()}). On the GPU every value
+ * is a device-resident {@link Ciphertext} from {@link #input} on: operations never copy it to the host, the keys are
+ * uploaded once when the backend is made, and plaintext operands are copied to the device per use. A value crosses
+ * back where the caller saves or decrypts it (and in refreshes, which send values to the key holder). The bytes are
+ * the same on both (the CUDA backend is byte-identical to the CPU engine).
  */
 public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   /**
@@ -107,7 +115,9 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   private final CkksParameters parameters;
   private final CkksContext context;
   private final CkksEncoder encoder;
-  private final Evaluator evaluator;
+  /** The CPU engine or the CUDA backend (BackendSelection); the values live where it keeps them. */
+  private final CiphertextEngine engine;
+  private final Backend backend;
   private final RelinKeys relinKeys;
   private final GaloisKeys galoisKeys;
   private final EvaluationKeys keys;
@@ -154,7 +164,19 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
    */
   public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
       double maskBound, long encodeCacheBytes) {
-    this(parameters, context, keys, client, maskBound, null, encodeCacheBytes);
+    this(parameters, context, keys, client, maskBound, null, encodeCacheBytes, selectedBackend());
+  }
+
+  /**
+   * As {@link #CkksBackend(CkksParameters, CkksContext, EvaluationKeys, RefreshClient, double, long)} on the given
+   * kernel backend instead of this JVM's {@link BackendSelection}: {@code CPU}, {@code CUDA} (values live in GPU
+   * memory between operations; results are byte-identical to the CPU's), or {@code AUTO} (CUDA when usable).
+   *
+   * @throws org.cipherformer.he.BackendUnavailableException if {@code CUDA} is asked for and cannot run
+   */
+  public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
+      double maskBound, long encodeCacheBytes, Backend backend) {
+    this(parameters, context, keys, client, maskBound, null, encodeCacheBytes, resolve(backend));
   }
 
   /**
@@ -168,12 +190,13 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
    */
   public CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
       double maskBound, PlaintextCache sharedCache) {
-    this(parameters, context, keys, client, maskBound, Objects.requireNonNull(sharedCache, "sharedCache"), 0);
+    this(parameters, context, keys, client, maskBound, Objects.requireNonNull(sharedCache, "sharedCache"), 0,
+        selectedBackend());
   }
 
-  /** sharedCache null: an own cache of encodeCacheBytes. */
+  /** sharedCache null: an own cache of encodeCacheBytes; backend CPU or CUDA. */
   private CkksBackend(CkksParameters parameters, CkksContext context, EvaluationKeys keys, RefreshClient client,
-      double maskBound, PlaintextCache sharedCache, long encodeCacheBytes) {
+      double maskBound, PlaintextCache sharedCache, long encodeCacheBytes, Backend backend) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.context = Objects.requireNonNull(context, "context");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -195,6 +218,11 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       galoisElements.add(g);
     }
     this.maskBound = maskBound;
+    this.backend = backend;
+    // First of the native resources this backend owns: on CUDA it uploads the keys and may fail.
+    this.engine = backend == Backend.CUDA
+        ? new DeviceEngine(context, relinKeys, galoisKeys)
+        : new HostEngine(context, relinKeys, galoisKeys);
     if (sharedCache != null) {
       if (!sharedCache.context().parameters().equals(context.parameters())) {
         throw new IllegalArgumentException("shared encode cache belongs to " + sharedCache.context()
@@ -207,7 +235,25 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       this.ownsEncodeCache = true;
     }
     this.encoder = new CkksEncoder(context);
-    this.evaluator = new Evaluator(context);
+  }
+
+  /** This JVM's backend ({@link BackendSelection#current()}, resolved: CPU or CUDA). */
+  private static Backend selectedBackend() {
+    return BackendSelection.current().resolved();
+  }
+
+  private static Backend resolve(Backend requested) {
+    Objects.requireNonNull(requested, "backend");
+    if (requested == Backend.CPU) {
+      return Backend.CPU;
+    }
+    return BackendSelection.resolve(requested, org.cipherformer.he.CudaSupport.INSTANCE,
+        line -> System.getLogger(CkksBackend.class.getName()).log(System.Logger.Level.INFO, line)).resolved();
+  }
+
+  /** Where this backend evaluates: {@code CPU} (host ciphertexts) or {@code CUDA} (device-resident ciphertexts). */
+  public Backend backend() {
+    return backend;
   }
 
   /**
@@ -277,7 +323,8 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   }
 
   /**
-   * Takes ownership of a ciphertext made elsewhere (the client's encryption) as a live value.
+   * Takes ownership of a ciphertext made elsewhere (the client's encryption) as a live value. On the CUDA backend
+   * the value is a device copy and {@code fresh} is closed (the upload boundary); use the returned value.
    *
    * @throws IllegalArgumentException if it belongs to other parameters, or its level is above the top level or its
    *     scale is not the canonical scale of its level
@@ -297,7 +344,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       throw new IllegalArgumentException("input ciphertext has scale " + fresh.scale() + "; level " + level
           + " needs the canonical scale " + parameters.scale(level));
     }
-    return created(fresh);
+    return created(engine.input(fresh));
   }
 
   @Override
@@ -335,7 +382,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     Aligned p = align(a, b);
     try {
       long t = System.nanoTime();
-      Ciphertext r = add ? evaluator.add(p.a, p.b) : evaluator.sub(p.a, p.b);
+      Ciphertext r = add ? engine.add(p.a, p.b) : engine.sub(p.a, p.b);
       stats.record(OpKind.ADD, 1, System.nanoTime() - t);
       return created(r);
     } finally {
@@ -347,7 +394,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   public Ciphertext negate(Ciphertext a) {
     check(a);
     long t = System.nanoTime();
-    Ciphertext r = evaluator.negate(a);
+    Ciphertext r = engine.negate(a);
     stats.record(OpKind.ADD, 1, System.nanoTime() - t);
     return created(r);
   }
@@ -358,7 +405,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     checkPlain(values);
     try (PlaintextCache.Encoded p = encodePlain(values, a.level(), a.scale())) {
       long t2 = System.nanoTime();
-      Ciphertext r = evaluator.addPlain(a, p.plain());
+      Ciphertext r = engine.addPlain(a, p.plain());
       stats.record(OpKind.ADD, 1, System.nanoTime() - t2);
       return created(r);
     }
@@ -371,7 +418,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     try (Plaintext p = encoder.encode(c, a.level(), a.scale())) {
       long t2 = System.nanoTime();
       stats.record(OpKind.ENCODE, 1, t2 - t);
-      Ciphertext r = evaluator.addPlain(a, p);
+      Ciphertext r = engine.addPlain(a, p);
       stats.record(OpKind.ADD, 1, System.nanoTime() - t2);
       return created(r);
     }
@@ -466,7 +513,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
         } else {
           try {
             long t = System.nanoTime();
-            evaluator.addInplace(acc, product);
+            engine.addInplace(acc, product);
             stats.record(OpKind.ADD, 1, System.nanoTime() - t);
           } finally {
             product.close();
@@ -507,13 +554,13 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     Ciphertext r;
     long t = System.nanoTime();
     try {
-      r = evaluator.multiplyPlain(a, p);
+      r = engine.multiplyPlain(a, p);
     } catch (IllegalStateException e) {
       if (e.getMessage() == null || !e.getMessage().contains("transparent")) {
         throw e;
       }
       try (Plaintext one = encoder.encode(1.0 / parameters.scale(level), level, parameters.scale(level))) {
-        r = evaluator.multiplyPlain(a, one);
+        r = engine.multiplyPlain(a, one);
       }
     }
     stats.record(OpKind.MUL_PLAIN, 1, System.nanoTime() - t);
@@ -529,14 +576,14 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     Ciphertext r;
     try {
       long t = System.nanoTime();
-      r = p.a == p.b ? evaluator.square(p.a) : evaluator.multiply(p.a, p.b);
+      r = p.a == p.b ? engine.square(p.a) : engine.multiply(p.a, p.b);
       stats.record(OpKind.MUL, 1, System.nanoTime() - t);
     } finally {
       p.close();
     }
     try {
       long t = System.nanoTime();
-      evaluator.relinearizeInplace(r, relinKeys);
+      engine.relinearizeInplace(r);
       stats.record(OpKind.RELINEARIZE, 1, System.nanoTime() - t);
     } catch (RuntimeException e) {
       r.close();
@@ -554,7 +601,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   private Ciphertext rescale(Ciphertext r, int level) {
     try {
       long t = System.nanoTime();
-      evaluator.rescaleToNextInplace(r);
+      engine.rescaleToNextInplace(r);
       stats.record(OpKind.RESCALE, 1, System.nanoTime() - t);
       // Canonical scales are computed with the very expression rescale uses, so this holds exactly.
       assert r.scale() == parameters.scale(level - 1) : r.scale() + " vs " + parameters.scale(level - 1);
@@ -573,7 +620,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     }
     requireKey(steps);
     long t = System.nanoTime();
-    Ciphertext r = evaluator.rotateVector(a, steps, galoisKeys);
+    Ciphertext r = engine.rotateVector(a, steps);
     stats.record(OpKind.ROTATE, 1, System.nanoTime() - t);
     stats.recordRotationStep(steps);
     return created(r);
@@ -600,7 +647,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       return out;
     }
     long t = System.nanoTime();
-    Ciphertext[] r = evaluator.rotateHoisted(a, nativeSteps, galoisKeys);
+    Ciphertext[] r = engine.rotateHoisted(a, nativeSteps);
     stats.record(OpKind.ROTATE, rotations, System.nanoTime() - t);
     for (int j = 0; j < steps.length; j++) {
       if (nativeSteps[j] != 0) {
@@ -640,13 +687,13 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
   private Ciphertext drop(Ciphertext a, int level) {
     long t = System.nanoTime();
     int above = level + 1;
-    Ciphertext r = a.level() > above ? evaluator.modSwitchTo(a, context.parmsId(above)) : a.copy();
+    Ciphertext r = a.level() > above ? engine.modSwitchTo(a, context.parmsId(above)) : a.copy();
     try {
       double constantScale = parameters.scale(level) * (double) parameters.prime(above) / a.scale();
       try (Plaintext one = encoder.encode(1.0, above, constantScale)) {
-        evaluator.multiplyPlainInplace(r, one);
+        engine.multiplyPlainInplace(r, one);
       }
-      evaluator.rescaleToNextInplace(r);
+      engine.rescaleToNextInplace(r);
       // (scale(a) * constantScale) / q_{level+1} equals Delta_level up to a few ulp; make it exact.
       r.setScale(parameters.scale(level));
     } catch (RuntimeException e) {
@@ -725,10 +772,10 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
       double[] mask = drawMask();
       masks.add(mask);
       try (Ciphertext masked = v.level() > refreshFloor()
-              ? evaluator.modSwitchTo(v, context.parmsId(refreshFloor()))
+              ? engine.modSwitchTo(v, context.parmsId(refreshFloor()))
               : v.copy();
           Plaintext p = encoder.encode(mask, refreshFloor(), v.scale())) {
-        evaluator.addPlainInplace(masked, p);
+        engine.addPlainInplace(masked, p);
         byte[] b = masked.save(SEND_COMPRESSION);
         bytes += b.length;
         sent.add(b);
@@ -755,7 +802,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
         bytes += b.length;
         Ciphertext fresh;
         try {
-          fresh = Ciphertext.load(context, b);
+          fresh = engine.input(Ciphertext.load(context, b));
         } catch (SealFormatException e) {
           throw new IllegalArgumentException("refresh reply " + i + " is not a valid ciphertext: " + e.getMessage(),
               e);
@@ -767,7 +814,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
               + topScale);
         }
         try (Plaintext p = encoder.encode(masks.get(i), top, topScale)) {
-          evaluator.subPlainInplace(fresh, p);
+          engine.subPlainInplace(fresh, p);
         }
       }
     } catch (RuntimeException e) {
@@ -830,7 +877,7 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
     if (ownsEncodeCache) {
       encodeCache.close();
     }
-    evaluator.close();
+    engine.close();
     encoder.close();
     keys.close();
   }
