@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  *   <li>{@code auto}: CUDA when usable, else the CPU, with exactly one log line that says so and why.
  * </ul>
  *
- * <p>Status (see docs/cuda.md): the native CUDA evaluator exists (native/cuda) and is bit-identical to the CPU engine
- * by construction; the Java {@link Evaluator} does not route its calls to it yet, so every Java operation still runs
- * on the CPU engine whatever the selection. The selection is what a GPU-resident Java API will dispatch on.
+ * <p>What it routes (docs/cuda.md): {@code CkksBackend}, the backend the encrypted transformer runs on, evaluates on
+ * the GPU through {@link CudaEvaluator} when the selection resolves to {@code cuda}, with every value resident in
+ * device memory; the results are byte-identical to the CPU engine's. The plain {@link Evaluator} always runs on the
+ * CPU.
  */
 public final class BackendSelection {
   /** System property naming the backend: {@code cpu} (default), {@code cuda} or {@code auto}. */

@@ -800,12 +800,19 @@ public final class CkksBackend implements HeBackend<Ciphertext>, AutoCloseable {
           throw new IllegalArgumentException("refresh reply " + i + " is null");
         }
         bytes += b.length;
-        Ciphertext fresh;
+        Ciphertext loaded;
         try {
-          fresh = engine.input(Ciphertext.load(context, b));
+          loaded = Ciphertext.load(context, b);
         } catch (SealFormatException e) {
           throw new IllegalArgumentException("refresh reply " + i + " is not a valid ciphertext: " + e.getMessage(),
               e);
+        }
+        Ciphertext fresh;
+        try {
+          fresh = engine.input(loaded); // the upload boundary on the GPU (closes loaded), loaded itself on the CPU
+        } catch (RuntimeException e) {
+          loaded.close();
+          throw e;
         }
         out.add(fresh);
         if (fresh.level() != top || fresh.size() != 2 || !sameScale(fresh.scale(), topScale)) {
