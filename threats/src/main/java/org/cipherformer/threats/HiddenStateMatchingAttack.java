@@ -33,7 +33,10 @@ import org.cipherformer.model.tokenizer.WordTokenizer;
  *
  * <p>With the victim's own original weights as reference (a public model served under EE) the right candidate
  * reproduces the observed state up to float rounding. With a different model (the sibling shipped variant standing
- * in for a privately trained victim) the states only resemble each other, which this measures. The decoded prompt is
+ * in for a privately trained victim) the states only resemble each other, which this measures (measured: the
+ * embedding output still names most tokens, the stream after any block none; standardising the sorted vectors to
+ * zero mean and unit variance before matching did not help either, 0 of 20 tokens after a block even when given the
+ * true prefix). The decoded prompt is
  * scored against the truth; the permutations are never read by the attack.
  *
  * <p>Not run on the ViT: token-by-token candidate enumeration needs a discrete input alphabet, and a ViT token is a
@@ -73,8 +76,8 @@ public final class HiddenStateMatchingAttack {
         }
 
         /**
-         * @return the documented run (roughly 15 min on a quiet core): both shipped LMs, 8 prompts of 32 tokens
-         *         with the original, 4 prompts of 32 tokens with the sibling
+         * @return the documented run (about 12 min on the build machine): both shipped LMs, 8 prompts of 32
+         *         tokens with the original, 4 prompts of 32 tokens with the sibling
          */
         public static Settings full() {
             return new Settings(RepoPaths.root().resolve("models"), FortuneCorpus.DEBIAN_DIR, EeKey.generate(),
