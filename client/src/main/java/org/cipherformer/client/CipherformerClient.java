@@ -308,7 +308,7 @@ public final class CipherformerClient implements AutoCloseable {
     try {
       InferenceServiceGrpc.InferenceServiceStub stub = prepare(InferenceServiceGrpc.newStub(channel));
       return new CkksExchange().run(stub::runCkks, session.id(), keys, packed, inputCount,
-          keys.description().getCkks().getRefreshRounds(), listener);
+          keys.description().getCkks().getRefreshRounds(), listener, options.releaseFloodingStd());
     } catch (RuntimeException e) {
       throw CipherformerException.from(e);
     }
@@ -343,7 +343,7 @@ public final class CipherformerClient implements AutoCloseable {
         logits[b][c] = slots[b * rowBlock + c];
       }
     }
-    return new Classification(logits, d.getOutput().getClasses().getLabelsList(), r.timings());
+    return new Classification(logits, d.getOutput().getClasses().getLabelsList(), r.timings(), r.floodingStd());
   }
 
   /**
@@ -374,7 +374,7 @@ public final class CipherformerClient implements AutoCloseable {
     for (int b = 0; b < prompts.size(); b++) {
       logits.add(OutputUnpacker.lastPositionLogits(r.outputs().get(b), vocab));
     }
-    return new NextTokens(logits.toArray(new double[0][]), r.timings());
+    return new NextTokens(logits.toArray(new double[0][]), r.timings(), r.floodingStd());
   }
 
   /**

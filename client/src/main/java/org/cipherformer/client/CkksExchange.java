@@ -62,12 +62,13 @@ final class CkksExchange implements ClientResponseObserver<CkksClientMessage, Ck
    * @param inputCount  inputs packed
    * @param totalRounds the plan's refresh rounds (for the listener)
    * @param listener    progress
+   * @param floodingStd noise flooding of the decrypted outputs (standard deviation per value; 0: raw)
    * @return decrypted outputs and timings
    * @throws CipherformerException with the server's status, or the client's check that failed
    */
   CkksResult run(Function<StreamObserver<CkksServerMessage>, StreamObserver<CkksClientMessage>> call,
                  String sessionId, ModelKeys keys, double[] packed, int inputCount, int totalRounds,
-                 InferenceListener listener) {
+                 InferenceListener listener, double floodingStd) {
     long start = System.nanoTime();
     byte[] input = keys.encrypt(packed);
     long encrypted = System.nanoTime();
@@ -150,12 +151,12 @@ final class CkksExchange implements ClientResponseObserver<CkksClientMessage, Ck
     long outBytes = 0;
     for (ByteString b : result.getOutputCiphertextsList()) {
       outBytes += b.size();
-      outputs.add(keys.decrypt(b.toByteArray()));
+      outputs.add(keys.decrypt(b.toByteArray(), floodingStd));
     }
     long end = System.nanoTime();
     InferenceTimings t = new InferenceTimings(encrypted - start, result.getTimings().getComputeNanos(),
         result.getTimings().getRefreshWaitNanos(), clientRefresh, end - d0, end - start, nextRound, refreshed,
         input.length, outBytes, bytesIn, bytesOut);
-    return new CkksResult(outputs, t);
+    return new CkksResult(outputs, t, floodingStd);
   }
 }

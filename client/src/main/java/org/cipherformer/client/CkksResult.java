@@ -7,8 +7,10 @@ import java.util.List;
  *
  * @param outputs one slot vector (real parts) per output ciphertext, in the server's order
  * @param timings where the time went
+ * @param floodingStd standard deviation of the noise flooding added to every output value at decryption (0: raw;
+ *                    see {@link ClientOptions#releaseFloodingStd()})
  */
-public record CkksResult(List<double[]> outputs, InferenceTimings timings) {
+public record CkksResult(List<double[]> outputs, InferenceTimings timings, double floodingStd) {
   /** Copies the list. */
   public CkksResult {
     outputs = List.copyOf(outputs);

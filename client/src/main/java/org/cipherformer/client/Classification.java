@@ -9,8 +9,9 @@ import org.cipherformer.model.encrypted.OutputUnpacker;
  * @param logits  {@code [image][class]}
  * @param labels  class names, as the server describes them
  * @param timings where the time went
+ * @param floodingStd standard deviation of the noise flooding in every logit (0: none; EE results have none)
  */
-public record Classification(double[][] logits, List<String> labels, InferenceTimings timings) {
+public record Classification(double[][] logits, List<String> labels, InferenceTimings timings, double floodingStd) {
   /** @return the number of images */
   public int size() {
     return logits.length;

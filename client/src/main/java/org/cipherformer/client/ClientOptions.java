@@ -16,12 +16,23 @@ import java.util.Objects;
  * @param authorityOverride   the name checked against the server certificate instead of the target's host, or null
  * @param deadline            deadline of each call (an inference is one call), or null for none
  * @param maxInboundMessageBytes largest message accepted from the server (refresh requests carry ciphertexts)
+ * @param releaseFloodingStd  noise flooding of every decrypted result (classification logits, next-token logits,
+ *                            {@link CipherformerClient#runCkks} outputs): the standard deviation of the Gaussian it
+ *                            adds to each value, in the values' units; 0 turns it off (then never release the values
+ *                            to anyone who may hold the ciphertexts: Li–Micciancio key recovery, docs/ckks-leakage.md)
  */
 public record ClientOptions(String apiKey, boolean tls, Path trustCertificates, Path clientCertificate,
                             Path clientKey, String authorityOverride, Duration deadline,
-                            int maxInboundMessageBytes) {
+                            int maxInboundMessageBytes, double releaseFloodingStd) {
   /** Default largest inbound message: 64 MiB (a refresh round at N = 32768 carries several 8 MB ciphertexts). */
   public static final int DEFAULT_MAX_INBOUND_BYTES = 64 << 20;
+
+  /**
+   * Default flooding of decrypted results: a Gaussian of standard deviation 0.01 per value (logit units), about 400x
+   * the CKKS noise of the shipped models' logits (max 2.6e-5 measured); docs/ckks-leakage.md gives the statistical
+   * security this buys (about 13 bits in OpenFHE's sense for one released result) and its cost.
+   */
+  public static final double DEFAULT_RELEASE_FLOODING_STD = 0.01;
 
   /** Checks the combination. */
   public ClientOptions {
@@ -37,6 +48,9 @@ public record ClientOptions(String apiKey, boolean tls, Path trustCertificates, 
     }
     if (maxInboundMessageBytes < 1) {
       throw new IllegalArgumentException("max inbound message bytes must be >= 1, got " + maxInboundMessageBytes);
+    }
+    if (!(releaseFloodingStd >= 0) || Double.isInfinite(releaseFloodingStd)) {
+      throw new IllegalArgumentException("release flooding std must be >= 0 and finite, got " + releaseFloodingStd);
     }
     if (apiKey != null) {
       new BearerToken(apiKey); // validates the characters now rather than on the first call
@@ -63,6 +77,7 @@ public record ClientOptions(String apiKey, boolean tls, Path trustCertificates, 
     private String authority;
     private Duration deadline;
     private int maxInbound = DEFAULT_MAX_INBOUND_BYTES;
+    private double releaseFlooding = DEFAULT_RELEASE_FLOODING_STD;
 
     private Builder() {
     }
@@ -112,9 +127,18 @@ public record ClientOptions(String apiKey, boolean tls, Path trustCertificates, 
       return this;
     }
 
+    /**
+     * Noise flooding of decrypted results: standard deviation of the Gaussian added to each value (0: off; default
+     * {@link #DEFAULT_RELEASE_FLOODING_STD}).
+     */
+    public Builder releaseFlooding(double std) {
+      this.releaseFlooding = std;
+      return this;
+    }
+
     /** @throws IllegalArgumentException naming the problem if the options do not fit together */
     public ClientOptions build() {
-      return new ClientOptions(apiKey, tls, trust, cert, key, authority, deadline, maxInbound);
+      return new ClientOptions(apiKey, tls, trust, cert, key, authority, deadline, maxInbound, releaseFlooding);
     }
   }
 }

@@ -69,7 +69,7 @@ final class EeCalls {
       logits[i] = codec.unpermuteClassLogits(out);
       m.unpermuteNanos += System.nanoTime() - t1;
     }
-    return new Classification(logits, d.getOutput().getClasses().getLabelsList(), m.timings(start));
+    return new Classification(logits, d.getOutput().getClasses().getLabelsList(), m.timings(start), 0);
   }
 
   static NextTokens nextToken(ModelDescription d, EeKey key, List<int[]> prompts,
@@ -101,7 +101,7 @@ final class EeCalls {
       logits[i] = codec.unpermuteVocabLogits(out);
       m.unpermuteNanos += System.nanoTime() - t1;
     }
-    return new NextTokens(logits, m.timings(start));
+    return new NextTokens(logits, m.timings(start), 0);
   }
 
   /**

@@ -180,16 +180,39 @@ public final class ModelKeys implements AutoCloseable {
   }
 
   /**
-   * Decrypts a ciphertext the server returned.
+   * Decrypts a ciphertext the server returned, raw ({@code m + e}): do not release these values to anyone who may
+   * hold the ciphertext (the server): with them the CKKS noise gives away the secret key (Li–Micciancio). Results
+   * meant for release come from {@link #decrypt(byte[], double)}.
    *
    * @param ciphertext SEAL-format bytes, validated as untrusted input
    * @return the real parts of all slots
    * @throws CipherformerException INVALID_ARGUMENT if the bytes are not a ciphertext under these parameters
    */
   public synchronized double[] decrypt(byte[] ciphertext) {
+    return decrypt(ciphertext, 0);
+  }
+
+  /**
+   * Decrypts a ciphertext the server returned with noise flooding for release: each value gets an independent
+   * Gaussian error of standard deviation {@code floodingStd} (fresh CSPRNG noise added to the decrypted polynomial).
+   *
+   * @param ciphertext  SEAL-format bytes, validated as untrusted input
+   * @param floodingStd standard deviation added to each value; 0 for a raw decryption
+   * @return the real parts of all slots
+   * @throws CipherformerException INVALID_ARGUMENT if the bytes are not a ciphertext under these parameters or the
+   *     flooding does not fit its modulus
+   * @throws IllegalArgumentException if floodingStd is negative or not finite
+   */
+  public synchronized double[] decrypt(byte[] ciphertext, double floodingStd) {
+    if (!(floodingStd >= 0) || Double.isInfinite(floodingStd)) {
+      throw new IllegalArgumentException("flooding std must be >= 0 and finite, got " + floodingStd);
+    }
     CkksKeyHolder h = holder();
     try (Ciphertext c = Ciphertext.load(h.context(), ciphertext)) {
-      return h.decrypt(c);
+      return h.decrypt(c, floodingStd);
+    } catch (IllegalArgumentException e) {
+      throw new CipherformerException(io.grpc.Status.Code.INVALID_ARGUMENT,
+          "cannot decrypt the server's output: " + e.getMessage(), e);
     } catch (org.cipherformer.he.io.SealFormatException e) {
       throw new CipherformerException(io.grpc.Status.Code.INVALID_ARGUMENT,
           "the server's output ciphertext is not valid: " + e.getMessage(), e);

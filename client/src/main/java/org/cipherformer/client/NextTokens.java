@@ -7,8 +7,9 @@ import org.cipherformer.model.encrypted.OutputUnpacker;
  *
  * @param logits  {@code [prompt][vocabulary id]}
  * @param timings where the time went
+ * @param floodingStd standard deviation of the noise flooding in every logit (0: none; EE results have none)
  */
-public record NextTokens(double[][] logits, InferenceTimings timings) {
+public record NextTokens(double[][] logits, InferenceTimings timings, double floodingStd) {
   /** @return the most likely next token id of prompt {@code i} */
   public int predicted(int i) {
     return OutputUnpacker.argmax(logits[i]);

@@ -43,7 +43,7 @@ class ConcurrentClientsTest {
   private static final int CLIENTS = Integer.getInteger("cipherformer.concurrentClients", 8);
   private static final int SETUP_AT_ONCE = 1;
 
-  private record Outcome(int image, int predicted, double maxDiff, int openKeySets) {
+  private record Outcome(int image, int predicted, double maxDiff, int openKeySets, double floodingStd) {
   }
 
   @Test
@@ -85,7 +85,7 @@ class ConcurrentClientsTest {
               for (int j = 0; j < want.length; j++) {
                 diff = Math.max(diff, Math.abs(want[j] - got[j]));
               }
-              return new Outcome(image, c.predicted(0), diff, client.openKeySets());
+              return new Outcome(image, c.predicted(0), diff, client.openKeySets(), c.floodingStd());
             }
           }));
         }
@@ -105,7 +105,11 @@ class ConcurrentClientsTest {
         plain = want[j] > want[plain] ? j : plain;
       }
       assertEquals(plain, o.predicted(), "image " + o.image() + ": encrypted class vs plaintext class");
-      assertTrue(o.maxDiff() < 1e-3, "image " + o.image() + ": max abs logit difference " + o.maxDiff());
+      // Released logits are flooded by default (std floodingStd each, docs/ckks-leakage.md): CKKS bound 1e-3 plus
+      // 15 std, 5x the expected largest of 10 Gaussians (about 3 std).
+      double bound = 1e-3 + 15 * o.floodingStd();
+      assertTrue(o.maxDiff() < bound, "image " + o.image() + ": max abs logit difference " + o.maxDiff()
+          + ", bound " + bound);
       assertEquals(0, o.openKeySets(), "image " + o.image() + ": the session's key set is freed with it");
     }
     long nativeAfter = NativeHandle.awaitLiveHandles(nativeBefore, Duration.ofSeconds(30));

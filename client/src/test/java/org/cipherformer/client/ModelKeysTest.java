@@ -81,6 +81,42 @@ class ModelKeysTest {
   }
 
   @Test
+  void releaseDecryptionIsFloodedWithTheRequestedStd() {
+    try (ModelKeys keys = ModelKeys.generate(description(SMALL, "custom", List.of(1)), KeyGenerationListener.NONE,
+        null)) {
+      double[] v = new double[SMALL.slotCount()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = Math.cos(i) * 5;
+      }
+      byte[] c = keys.encrypt(v);
+      double std = ClientOptions.DEFAULT_RELEASE_FLOODING_STD;
+      double[] raw = keys.decrypt(c);
+      double[] flooded = keys.decrypt(c, std);
+      double sq = 0;
+      double max = 0;
+      for (int i = 0; i < v.length; i++) {
+        double d = flooded[i] - raw[i];
+        sq += d * d;
+        max = Math.max(max, Math.abs(d));
+      }
+      double rms = Math.sqrt(sq / v.length);
+      // 4096 values: the rms of the added Gaussian is within 5% of std (standard error 1.1%); none beyond 7 std.
+      assertTrue(Math.abs(rms / std - 1) < 0.05, "flooding rms " + rms + " for std " + std);
+      assertTrue(max < 7 * std, "flooding max " + max);
+      assertEquals(raw.length, keys.decrypt(c, 0).length);
+      double worst = 0;
+      double[] again = keys.decrypt(c, 0);
+      for (int i = 0; i < v.length; i++) {
+        worst = Math.max(worst, Math.abs(again[i] - raw[i]));
+      }
+      assertEquals(0.0, worst, "std 0 is a raw decryption");
+      assertThrows(IllegalArgumentException.class, () -> keys.decrypt(c, -1));
+      assertThrows(IllegalArgumentException.class, () -> ClientOptions.builder().releaseFlooding(Double.NaN).build());
+      assertEquals(ClientOptions.DEFAULT_RELEASE_FLOODING_STD, ClientOptions.defaults().releaseFloodingStd());
+    }
+  }
+
+  @Test
   void presetNameResolvesToThePresetAndClosingFreesTheSecretKey() {
     Runnable[] closed = {null};
     int[] calls = {0};

@@ -100,7 +100,12 @@ class RemoteClassificationTest {
         }
         assertEquals(plain, c.predicted(b), "image " + b + ": encrypted class vs plaintext class");
       }
-      assertTrue(worst < 1e-3, "max abs logit difference " + worst);
+      // The client floods released logits by default (Li–Micciancio mitigation, docs/ckks-leakage.md): each logit
+      // carries a Gaussian of std floodingStd on top of the CKKS error (< 1e-4 measured). The bound is the old CKKS
+      // bound plus 15 std: the expected largest of these 10 x batch Gaussians is about 3 std, so the margin is 5x.
+      assertEquals(ClientOptions.DEFAULT_RELEASE_FLOODING_STD, c.floodingStd());
+      double bound = 1e-3 + 15 * c.floodingStd();
+      assertTrue(worst < bound, "max abs logit difference " + worst + ", bound " + bound);
       assertEquals(10, c.labels().size());
 
       InferenceTimings t = c.timings();
