@@ -60,7 +60,10 @@ public final class DecryptedValueAudit {
      * @param images how many shipped test images to classify in the one ciphertext (1 .. the model's batch)
      */
     public record Settings(String model, int images) {
-        /** One ViT ciphertext with 2 images (key generation + one encrypted inference: 1-3 minutes here). */
+        /**
+         * One ViT ciphertext with 2 images: key generation + one encrypted inference, about 1 minute on a quiet
+         * machine, 4.5 minutes measured on the loaded 2-core build machine (load 17).
+         */
         public static Settings quick() {
             return new Settings("vit-fmnist", 2);
         }
