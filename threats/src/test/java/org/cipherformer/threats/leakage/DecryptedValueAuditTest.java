@@ -43,6 +43,13 @@ class DecryptedValueAuditTest {
     }
 
     @Test
+    void staticOnlySettingsRunTheStaticHalf() throws Exception {
+        List<AttackResult> rows = DecryptedValueAudit.run(DecryptedValueAudit.Settings.staticOnly(), line -> { });
+        assertEquals(1, rows.size());
+        assertEquals(0.0, rows.get(0).metric("decrypted_values_seen"));
+    }
+
+    @Test
     void inspectionCatchesPlaintextsTransparentCiphertextsEchoesAndFloats() throws Exception {
         int n = 4096;
         EncryptionParameters parms = EncryptionParameters.ckks(n, CoeffModulus.create(n, 39, 30, 40));
