@@ -129,7 +129,8 @@ public final class CipherformerServer implements AutoCloseable {
       services.add(new SessionServiceImpl(core).bindService());
       services.add(new InferenceServiceImpl(core, config.plaintextInference).bindService());
       for (ServerServiceDefinition s : services) {
-        ServerServiceDefinition d = ServerInterceptors.intercept(s, auth);
+        // Garbage request bytes: INVALID_ARGUMENT, and the service is told the call is over (MalformedRequests).
+        ServerServiceDefinition d = ServerInterceptors.intercept(MalformedRequests.guard(s), auth);
         nb.addService(ServerInterceptors.intercept(d, config.interceptors));
       }
       for (ServerServiceDefinition s : config.extraServices) {

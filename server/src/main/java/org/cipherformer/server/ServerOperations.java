@@ -57,11 +57,12 @@ public final class ServerOperations {
     if (tls != null) {
       builder.sslContext(ServerTls.serverContext(tls));
     }
-    builder.addService(health.getHealthService());
+    builder.addService(MalformedRequests.guard(health.getHealthService().bindService()));
     if (reflection) {
       builder.addService(ProtoReflectionServiceV1.newInstance());
     }
     // ServerBuilder.intercept: the interceptor added last runs first.
+    builder.intercept(new StatusDescriptionLimit());
     builder.intercept(drain);
     builder.intercept(metrics.interceptor());
   }
