@@ -108,10 +108,13 @@ public final class ServerSoak {
      *                                 to stop (a client still busy then counts as a hang); with a CKKS budget also how
      *                                 long past the duration the budget may take
      * @param progressEvery            interval of progress lines and of the time series
+     * @param eePause                  think time of an EE client after each loop (0: as fast as it can; EE runs at
+     *                                 plaintext speed, so unpaced EE clients take most of the CPU a CKKS inference
+     *                                 needs)
      */
     public record Settings(int clients, int ckksClients, Duration duration, boolean ckksLanguageModel,
                            int ckksInferencesPerSession, int maxCkksInferences, long encodeCacheBytes,
-                           Duration drainTimeout, Duration progressEvery) {
+                           Duration drainTimeout, Duration progressEvery, Duration eePause) {
         /** @throws IllegalArgumentException naming the offending value */
         public Settings {
             if (clients < 1) {
@@ -133,9 +136,10 @@ public final class ServerSoak {
             if (encodeCacheBytes < 0) {
                 throw new IllegalArgumentException("encodeCacheBytes must be >= 0, got " + encodeCacheBytes);
             }
-            if (drainTimeout.isNegative() || progressEvery.isNegative() || progressEvery.isZero()) {
-                throw new IllegalArgumentException("drainTimeout must be >= 0 and progressEvery > 0, got "
-                        + drainTimeout + ", " + progressEvery);
+            if (drainTimeout.isNegative() || progressEvery.isNegative() || progressEvery.isZero()
+                    || eePause.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout and eePause must be >= 0 and progressEvery > 0, got "
+                        + drainTimeout + ", " + eePause + ", " + progressEvery);
             }
         }
 
@@ -147,19 +151,20 @@ public final class ServerSoak {
          */
         public static Settings quick() {
             return new Settings(8, 0, Duration.ofSeconds(30), false, 1, 0, 0, Duration.ofMinutes(2),
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), Duration.ZERO);
         }
 
         /**
          * 8 clients: 7 EE and 1 CKKS client with a single ViT inference (key upload into its own session, one
          * n16384 inference, close); the run lasts until that inference is done, with the EE load alongside; no
-         * encode cache (one inference gains nothing from it and it holds about 2 GB). About 1.5 minutes on a quiet
-         * machine, several at load 15+; peak resident set about 4.5 GiB (key generation and the server's copy of the
-         * keys).
+         * encode cache (one inference gains nothing from it and it holds about 2 GB); EE clients pause 250 ms per
+         * loop so the CKKS inference gets CPU. About 1.5 minutes on a quiet machine; 6 minutes at load 19 with unpaced
+         * EE clients (key generation 89 s, upload 107 s, inference 260 s); peak resident set about 4.5 GiB (key
+         * generation and the server's copy of the keys).
          */
         public static Settings oneCkksInference() {
             return new Settings(8, 1, Duration.ofSeconds(20), false, 1, 1, 0, Duration.ofMinutes(10),
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), Duration.ofMillis(250));
         }
 
         /**
@@ -169,7 +174,7 @@ public final class ServerSoak {
          */
         public static Settings full() {
             return new Settings(8, 2, Duration.ofMinutes(5), true, 2, 0, CkksBackend.DEFAULT_ENCODE_CACHE_BYTES,
-                    Duration.ofMinutes(15), Duration.ofSeconds(10));
+                    Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ZERO);
         }
 
         /** @return the settings as report entries */
@@ -183,6 +188,7 @@ public final class ServerSoak {
             m.put("ckks_inferences_per_session", ckksInferencesPerSession);
             m.put("max_ckks_inferences", maxCkksInferences);
             m.put("encode_cache_bytes", encodeCacheBytes);
+            m.put("ee_pause_ms", eePause.toMillis());
             return m;
         }
     }
@@ -354,12 +360,19 @@ public final class ServerSoak {
                     c.close();
                 }
                 clients.clear();
+                for (ModelKeys k : new ModelKeys[] {vitKeys, lmKeys}) {
+                    if (k != null) {
+                        // close() frees the secret key but a closed set keeps its serialized keys (270 MB) while
+                        // referenced: drop them so the heap figure after the run is the server's, not this harness's.
+                        k.discardSerializedKeys();
+                    }
+                }
                 keyClient.close(); // frees the run's key sets
                 keyClient = null;
 
                 int sessionsAfter = server.activeSessions();
-                long cacheEntries = cacheEntries(server);
-                long handlesAfter = NativeHandle.awaitLiveHandles(handlesBefore + cacheEntries, Duration.ofSeconds(30));
+                long cacheHandles = cacheHandles(server);
+                long handlesAfter = NativeHandle.awaitLiveHandles(handlesBefore + cacheHandles, Duration.ofSeconds(30));
                 long heapAfter = MemoryProbe.heapUsedAfterGcMib();
                 long rssAfter = MemoryProbe.rssMib();
                 m.put("wall_s", runNanos / 1e9);
@@ -387,16 +400,20 @@ public final class ServerSoak {
                 m.put("leaked_sessions", Math.max(0, sessionsAfter - sessionsBefore));
                 m.put("native_handles_before", handlesBefore);
                 m.put("native_handles_after", handlesAfter);
-                m.put("encode_cache_entries", cacheEntries);
-                m.put("leaked_handles", Math.max(0, handlesAfter - handlesBefore - cacheEntries));
+                m.put("encode_cache_handles", cacheHandles);
+                m.put("leaked_handles", Math.max(0, handlesAfter - handlesBefore - cacheHandles));
                 m.put("heap_used_before_mib", heapBefore);
                 m.put("heap_used_after_mib", heapAfter);
                 m.put("rss_before_mib", rssBefore);
                 m.put("rss_after_mib", rssAfter);
                 m.put("rss_max_during_mib", seriesRss.stream().mapToLong(Long::longValue).max().orElse(rssAfter));
                 m.put("rss_peak_jvm_mib", MemoryProbe.peakRssMib());
-                if (handlesAfter - handlesBefore - cacheEntries > 0) {
-                    notes.add("native objects above baseline: " + NativeHandle.liveHandlesByKind());
+                if (handlesAfter - handlesBefore - cacheHandles > 0) {
+                    notes.add((handlesAfter - handlesBefore - cacheHandles) + " native object(s) above the baseline; live "
+                            + "now by kind: " + NativeHandle.liveHandlesByKind());
+                }
+                if (sessionsAfter > sessionsBefore) {
+                    notes.add((sessionsAfter - sessionsBefore) + " session(s) still open after every client closed");
                 }
             } finally {
                 for (CipherformerClient c : clients) {
@@ -566,7 +583,11 @@ public final class ServerSoak {
                     elapsed, requests, kinds, errorCount, server.activeSessions(), rss));
         }
 
-        private long cacheEntries(CipherformerServer server) {
+        /**
+         * Native objects the server keeps on purpose after the first CKKS session of a model: that model's shared
+         * encode cache, one encoder plus one plaintext per cached entry (freed when the server closes).
+         */
+        private long cacheHandles(CipherformerServer server) {
             if (server.encodeCaches() == null) {
                 return 0;
             }
@@ -574,7 +595,7 @@ public final class ServerSoak {
             for (HostedModel hm : server.models().models()) {
                 PlaintextCache c = server.encodeCaches().cache(hm);
                 if (c != null) {
-                    n += c.size();
+                    n += 1 + c.size();
                 }
             }
             return n;
@@ -603,6 +624,14 @@ public final class ServerSoak {
                             SoakInputs.EE_TOLERANCE);
                 }
                 i += s.clients();
+                if (!s.eePause().isZero() && !stop.get()) {
+                    try {
+                        Thread.sleep(s.eePause().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         }
 

@@ -104,7 +104,7 @@ class ServerSoakTest {
     @Test
     void settingsNameTheOffendingValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ServerSoak.Settings(
-                4, 5, Duration.ofSeconds(1), false, 1, 0, 0, Duration.ZERO, Duration.ofSeconds(1)));
+                4, 5, Duration.ofSeconds(1), false, 1, 0, 0, Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO));
         assertTrue(e.getMessage().contains("5"), e.getMessage());
         assertTrue(ServerSoak.Settings.full().duration().equals(Duration.ofMinutes(5)));
         assertEquals(8, ServerSoak.Settings.full().clients());
