@@ -239,6 +239,7 @@ public final class ServerSoak {
         private final List<Long> seriesRequests = new CopyOnWriteArrayList<>();
         private final List<Double> seriesEeP50 = new CopyOnWriteArrayList<>();
         private final List<Long> seriesRss = new CopyOnWriteArrayList<>();
+        private volatile double floodingStd = Double.NaN;
         private long t0;
         private SoakInputs inputs;
         private EeKey eeKey;
@@ -391,6 +392,9 @@ public final class ServerSoak {
                     m.put("status_" + e.getKey(), e.getValue().get());
                 }
                 m.put("wrong_results", wrongCount);
+                if (s.ckksClients() > 0) {
+                    m.put("ckks_release_flooding_std", floodingStd);
+                }
                 m.put("unexpected_status", errorCount);
                 m.put("hangs", hangs);
                 // The server runs in this JVM: a native crash would end the run itself, so reaching here means 0.
@@ -498,7 +502,8 @@ public final class ServerSoak {
                     + s.ckksInferencesPerSession() + " inference(s), close"
                     + (s.maxCkksInferences() > 0 ? " (" + s.maxCkksInferences() + " CKKS inference(s) in all)" : "")
                     + "; every answer checked against the plaintext reference (EE within "
-                    + SoakInputs.EE_TOLERANCE + ", CKKS within " + SoakInputs.CKKS_TOLERANCE + ")";
+                    + SoakInputs.EE_TOLERANCE + ", CKKS within " + SoakInputs.CKKS_TOLERANCE + " plus 15 standard deviations of the client's release "
+                    + "noise flooding, on by default)";
         }
 
         /**
@@ -659,7 +664,8 @@ public final class ServerSoak {
                                     InferenceListener.NONE));
                             if (nt != null) {
                                 check(Kind.CKKS_NEXT_TOKEN, "prompt", inputs.lmLogits, nt.logits()[0],
-                                        SoakInputs.CKKS_TOLERANCE);
+                                        SoakInputs.ckksTolerance(nt.floodingStd()));
+                                floodingStd = nt.floodingStd();
                             }
                         } else {
                             int image = i % inputs.images.size();
@@ -667,7 +673,8 @@ public final class ServerSoak {
                                     () -> session.classify(List.of(inputs.images.get(image)), InferenceListener.NONE));
                             if (cl != null) {
                                 check(Kind.CKKS_CLASSIFY, "image " + image, inputs.vitLogits[image], cl.logits()[0],
-                                        SoakInputs.CKKS_TOLERANCE);
+                                        SoakInputs.ckksTolerance(cl.floodingStd()));
+                                floodingStd = cl.floodingStd();
                             }
                             i += s.clients();
                         }
