@@ -1,89 +1,138 @@
 package org.cipherformer.threats;
 
-import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import org.cipherformer.model.data.FortuneCorpus;
-import org.cipherformer.model.ee.EeKey;
-import org.cipherformer.model.ee.EePermutations;
-import org.cipherformer.model.format.ModelDirectory;
-import org.cipherformer.model.tokenizer.WordTokenizer;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Runs the EE attacks on the shipped models: T1 and T2 with the victim's own originals and with a different public
- * model (the other shipped variant) standing in for a privately trained victim, and T4 on the fortunes corpus.
+ * The threat suite: every measured piece of issue 7 in report order (T1..T6, L1, L2, R1, R2). A piece that throws
+ * becomes a {@link PieceFailure} (the report names the piece and the reason) and the suite goes on with the next
+ * one, so one broken piece never loses the others' figures; callers treat a non-clean outcome as a failed run.
  */
 public final class ThreatSuite {
-    /** Fraction of the training fortunes (in corpus order) that is the attacker's public text; the rest and the
-     * validation fortunes are the victim's stream. */
-    static final double PUBLIC_SHARE = 0.7;
+    /** Every attack id of the issue, in report order. */
+    public static final List<String> ALL_IDS = List.of("T1", "T2", "T3", "T4", "T5", "T6", "L1", "L2", "R1", "R2");
 
-    /**
-     * @param models       directory holding tiny-lm, tiny-lm-original, vit-fmnist, vit-fmnist-original
-     * @param fortunes     fortune directory (Debian package fortunes)
-     * @param key          the defender's key
-     * @param t2Queries    single-token queries for T2 (at most the vocabulary)
-     * @param observed     stream lengths for T4
-     * @param refinement   T4 hill-climbing settings
-     */
-    public record Settings(Path models, Path fortunes, EeKey key, int t2Queries, int[] observed,
-                           FrequencyAnalysisAttack.Refinement refinement) {
-        /** @return the settings as report entries (the key's public id only) */
-        public Map<String, Object> describe() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ee_key_id", key.keyId());
-            m.put("models", models.toString());
-            m.put("fortunes", fortunes.toString());
-            m.put("t2_queries", t2Queries);
-            m.put("t4_observed", Arrays.toString(observed));
-            m.put("t4_refine_seconds", refinement.secondsPerRun());
-            m.put("t4_window", refinement.baseWindow());
-            return m;
-        }
-    }
+    /** Kept for {@code AttacksTest}: the share of the training fortunes that is the attacker's public text. */
+    static final double PUBLIC_SHARE = BaselineEeAttacks.PUBLIC_SHARE;
 
     private ThreatSuite() {
     }
 
+    /** @return every wired piece, in report order */
+    public static List<SuitePiece> pieces() {
+        List<SuitePiece> p = new ArrayList<>();
+        p.add(new SuitePiece("T1 weight alignment", List.of("T1"), o -> modelDirs(o),
+                (o, progress) -> BaselineEeAttacks.weightAlignment(o.models(), o.key(), progress)));
+        p.add(new SuitePiece("T2 functional signature", List.of("T2"),
+                o -> List.of(o.models().resolve("tiny-lm"), o.models().resolve("tiny-lm-original")),
+                (o, progress) -> BaselineEeAttacks.functionalSignature(o.models(), o.key(), o.baseline(), progress)));
+        p.add(new SuitePiece("T4 frequency analysis", List.of("T4"),
+                o -> List.of(o.models().resolve("tiny-lm"), o.fortunes()),
+                (o, progress) -> BaselineEeAttacks.frequencyAnalysis(o.models(), o.fortunes(), o.key(), o.baseline(),
+                        progress)));
+        return p;
+    }
+
+    /** @return the ids some wired piece reports, in report order */
+    public static List<String> wiredIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        pieces().forEach(p -> ids.addAll(p.ids()));
+        return ALL_IDS.stream().filter(ids::contains).toList();
+    }
+
     /**
-     * @param s settings
-     * @return every measured attack, in report order
-     * @throws IOException if a model or the corpus cannot be read
+     * @param only attack ids to run (case-insensitive); empty: every wired piece
+     * @return the pieces reporting any of them, in report order
+     * @throws IllegalArgumentException naming an id that is not an issue-7 id, or one no piece reports yet
      */
-    public static List<AttackResult> run(Settings s) throws IOException {
-        List<AttackResult> out = new ArrayList<>();
-        ModelDirectory.Model lm = ModelDirectory.load(s.models().resolve("tiny-lm"));
-        ModelDirectory.Model lmOrig = ModelDirectory.load(s.models().resolve("tiny-lm-original"));
-        ModelDirectory.Model vit = ModelDirectory.load(s.models().resolve("vit-fmnist"));
-        ModelDirectory.Model vitOrig = ModelDirectory.load(s.models().resolve("vit-fmnist-original"));
+    public static List<SuitePiece> select(Collection<String> only) {
+        List<SuitePiece> all = pieces();
+        if (only.isEmpty()) {
+            return all;
+        }
+        Set<String> want = new LinkedHashSet<>();
+        for (String id : only) {
+            String u = id.trim().toUpperCase(Locale.ROOT);
+            if (!ALL_IDS.contains(u)) {
+                throw new IllegalArgumentException("unknown attack id '" + id.trim() + "' (known: "
+                        + String.join(",", ALL_IDS) + ")");
+            }
+            if (!wiredIds().contains(u)) {
+                throw new IllegalArgumentException("attack id " + u + " is not wired into the suite in this build "
+                        + "(wired: " + String.join(",", wiredIds()) + ")");
+            }
+            want.add(u);
+        }
+        return all.stream().filter(p -> p.ids().stream().anyMatch(want::contains)).toList();
+    }
 
-        out.add(WeightAlignmentAttack.run("tiny-lm", lm, "tiny-lm", lm, s.key()));
-        out.add(WeightAlignmentAttack.run("tiny-lm-original", lmOrig, "tiny-lm-original", lmOrig, s.key()));
-        out.add(WeightAlignmentAttack.run("vit-fmnist", vit, "vit-fmnist", vit, s.key()));
-        out.add(WeightAlignmentAttack.run("vit-fmnist-original", vitOrig, "vit-fmnist-original", vitOrig,
-                s.key()));
-        out.add(WeightAlignmentAttack.run("tiny-lm", lm, "tiny-lm-original", lmOrig, s.key()));
-        out.add(WeightAlignmentAttack.run("vit-fmnist", vit, "vit-fmnist-original", vitOrig, s.key()));
+    /**
+     * Checks every input file the selected pieces read, before anything runs.
+     *
+     * @param pieces  the selected pieces
+     * @param options the run's options
+     * @throws NoSuchFileException naming the first missing file and the piece that needs it
+     */
+    public static void checkInputs(List<SuitePiece> pieces, RunOptions options) throws NoSuchFileException {
+        for (SuitePiece p : pieces) {
+            for (Path f : p.needs().paths(options)) {
+                if (!Files.exists(f)) {
+                    throw new NoSuchFileException(f.toString(), null, "needed by " + p.name());
+                }
+            }
+        }
+    }
 
-        out.add(FunctionalSignatureAttack.run("tiny-lm", lm, "tiny-lm", lm, s.key(), s.t2Queries()));
-        out.add(FunctionalSignatureAttack.run("tiny-lm-original", lmOrig, "tiny-lm-original", lmOrig, s.key(),
-                s.t2Queries()));
-        out.add(FunctionalSignatureAttack.run("tiny-lm", lm, "tiny-lm-original", lmOrig, s.key(), s.t2Queries()));
+    /**
+     * Runs the pieces in order. Progress lines go to {@code progress}: one when a piece starts and ends, and the
+     * piece's own lines in between.
+     *
+     * @param pieces   the pieces to run (see {@link #select})
+     * @param options  the run's options
+     * @param progress human progress lines
+     * @return every row, and the pieces that failed
+     */
+    public static SuiteOutcome run(List<SuitePiece> pieces, RunOptions options, Consumer<String> progress) {
+        List<AttackResult> results = new ArrayList<>();
+        List<PieceFailure> failures = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
+        int i = 0;
+        for (SuitePiece p : pieces) {
+            i++;
+            String tag = "[" + i + "/" + pieces.size() + "] " + p.name();
+            progress.accept(tag + " (" + (options.quick() ? "quick" : "full") + ") ...");
+            ran.add(p.name());
+            long t0 = System.nanoTime();
+            try {
+                List<AttackResult> rows = p.runner().run(options, line -> progress.accept("    " + line));
+                for (AttackResult r : rows) {
+                    if (!p.ids().contains(r.id())) {
+                        throw new IllegalStateException("piece " + p.name() + " returned a row with id " + r.id()
+                                + ", expected one of " + p.ids());
+                    }
+                }
+                results.addAll(rows);
+                progress.accept(String.format(Locale.ROOT, "%s: %d rows in %.1f s", tag, rows.size(),
+                        (System.nanoTime() - t0) / 1e9));
+            } catch (Exception | LinkageError | AssertionError | OutOfMemoryError e) {
+                // One failed piece must not lose the others' figures: record it and go on.
+                PieceFailure f = PieceFailure.of(p, e, (System.nanoTime() - t0) / 1e9);
+                failures.add(f);
+                progress.accept(tag + ": FAILED (" + f.error() + ": " + f.message() + ")");
+            }
+        }
+        return new SuiteOutcome(results, failures, ran);
+    }
 
-        WordTokenizer tok = lm.tokenizer();
-        FortuneCorpus corpus = FortuneCorpus.load(s.fortunes());
-        List<String> train = corpus.train();
-        int split = (int) (train.size() * PUBLIC_SHARE);
-        int[] publicText = FortuneCorpus.stream(train.subList(0, split), tok);
-        List<String> victim = new ArrayList<>(train.subList(split, train.size()));
-        victim.addAll(corpus.validation());
-        int[] victimText = FortuneCorpus.stream(victim, tok);
-        out.addAll(FrequencyAnalysisAttack.run("fortunes (tiny-lm tokenizer)", publicText, victimText,
-                EePermutations.derive(s.key(), lm.config()).vocab(), s.observed(), s.refinement()));
-        return out;
+    private static List<Path> modelDirs(RunOptions o) {
+        return BaselineEeAttacks.MODELS.stream().map(o.models()::resolve).toList();
     }
 }

@@ -1,89 +1,43 @@
 package org.cipherformer.threats;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
-import org.cipherformer.model.data.FortuneCorpus;
-import org.cipherformer.model.data.RepoPaths;
-import org.cipherformer.model.ee.EeKey;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
- * Command line: {@code ThreatsMain run --out DIR [--models DIR] [--fortunes DIR] [--t2-queries N]
- * [--tokens 1000,10000,100000] [--refine-seconds S] [--window W]}. Draws a fresh EE key (SecureRandom), runs
- * {@link ThreatSuite} and writes {@code threats.md} and {@code threats.json} into {@code --out}.
+ * The engine behind {@code cipherformer threats run} (cli {@code ThreatsCommand}; {@code scripts/threats.sh} calls
+ * that command): selects the pieces, checks their input files, runs the suite and writes the report. The command line
+ * itself lives in the CLI only, so the script and the command cannot drift apart.
  */
 public final class ThreatsMain {
     private ThreatsMain() {
     }
 
-    /** @param args see the class comment */
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("run")) {
-            usage("expected the subcommand 'run', got " + (args.length == 0 ? "nothing" : "'" + args[0] + "'"));
-        }
-        Path out = null;
-        Path models = null;
-        Path fortunes = FortuneCorpus.DEBIAN_DIR;
-        int queries = 2048;
-        int[] tokens = {1000, 10000, 100000};
-        double seconds = 20;
-        int window = 20;
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                usage("option " + a + " needs a value");
-            }
-            String v = args[++i];
-            try {
-                switch (a) {
-                    case "--out" -> out = Path.of(v);
-                    case "--models" -> models = Path.of(v);
-                    case "--fortunes" -> fortunes = Path.of(v);
-                    case "--t2-queries" -> queries = Integer.parseInt(v);
-                    case "--tokens" -> tokens = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
-                    case "--refine-seconds" -> seconds = Double.parseDouble(v);
-                    case "--window" -> window = Integer.parseInt(v);
-                    default -> usage("unknown option " + a);
-                }
-            } catch (NumberFormatException e) {
-                usage("option " + a + ": not a number: '" + v + "'");
-            }
-        }
-        if (out == null) {
-            usage("--out DIR is required");
-        }
-        if (models == null) {
-            models = RepoPaths.root().resolve("models");
-        }
-        execute(new ThreatSuite.Settings(models, fortunes, EeKey.generate(), queries, tokens,
-                new FrequencyAnalysisAttack.Refinement(seconds, window, 1000)), out, System.out, System.err);
-    }
-
     /**
-     * Runs the suite, writes the report into {@code out} and prints the Markdown (shared with the CLI's
-     * {@code cipherformer threats run}).
+     * Checks the selection and the inputs, runs the selected pieces and writes {@code threats.md},
+     * {@code threats.json} and the plots into {@code out}.
      *
-     * @param s        settings (the key is the defender's fresh key)
+     * @param options  the run's options
+     * @param only     attack ids to run; empty: every wired piece
      * @param out      output directory
-     * @param report   receives the Markdown
-     * @param progress receives the closing line
-     * @return the measured attacks
-     * @throws java.io.IOException if a model, the corpus or the output cannot be read or written
+     * @param progress human progress lines (stderr in the CLI)
+     * @return the outcome (check {@link SuiteOutcome#clean()}: the report is written even when a piece failed)
+     * @throws IllegalArgumentException for an unknown or unwired id in {@code only}
+     * @throws java.nio.file.NoSuchFileException naming a missing input file, before anything runs
+     * @throws IOException if the report cannot be written
      */
-    public static List<AttackResult> execute(ThreatSuite.Settings s, Path out, java.io.PrintStream report,
-                                             java.io.PrintStream progress) throws java.io.IOException {
+    public static SuiteOutcome execute(RunOptions options, Collection<String> only, Path out,
+                                       Consumer<String> progress) throws IOException {
+        List<SuitePiece> pieces = ThreatSuite.select(only);
+        ThreatSuite.checkInputs(pieces, options);
         long t0 = System.nanoTime();
-        List<AttackResult> results = ThreatSuite.run(s);
-        ThreatReport.write(out, s.describe(), results);
-        report.print(ThreatReport.markdown(s.describe(), results));
-        progress.printf("wrote %s and %s in %s (%.1f s)%n", ThreatReport.MARKDOWN, ThreatReport.JSON, out,
-                (System.nanoTime() - t0) / 1e9);
-        return results;
-    }
-
-    private static void usage(String why) {
-        System.err.println("threats: " + why + "\nusage: ThreatsMain run --out DIR [--models DIR] [--fortunes DIR] "
-                + "[--t2-queries N] [--tokens 1000,10000,100000] [--refine-seconds S] [--window W]");
-        System.exit(2);
+        SuiteOutcome outcome = ThreatSuite.run(pieces, options, progress);
+        List<ThreatPlots.Plot> plots = ThreatReport.write(out, options.describe(), outcome);
+        progress.accept(String.format(Locale.ROOT, "wrote %s, %s and %d plot(s) in %s (%.1f s)",
+                ThreatReport.MARKDOWN, ThreatReport.JSON, plots.size(), out, (System.nanoTime() - t0) / 1e9));
+        return outcome;
     }
 }

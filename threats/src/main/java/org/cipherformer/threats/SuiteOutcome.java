@@ -1,0 +1,23 @@
+package org.cipherformer.threats;
+
+import java.util.List;
+
+/**
+ * What one suite run produced.
+ *
+ * @param results  every measured row, in suite order
+ * @param failures pieces that threw (empty on a clean run)
+ * @param ran      names of the pieces that ran (selected by {@code --only}), in order
+ */
+public record SuiteOutcome(List<AttackResult> results, List<PieceFailure> failures, List<String> ran) {
+    public SuiteOutcome {
+        results = List.copyOf(results);
+        failures = List.copyOf(failures);
+        ran = List.copyOf(ran);
+    }
+
+    /** @return true when no piece failed */
+    public boolean clean() {
+        return failures.isEmpty();
+    }
+}

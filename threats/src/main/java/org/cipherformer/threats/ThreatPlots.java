@@ -1,0 +1,219 @@
+package org.cipherformer.threats;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * PNG plots of the report (JFreeChart, rendered headless: no display is needed, only fonts, which Debian's
+ * fonts-dejavu-core provides). Each plot is drawn only when the rows it needs are present:
+ * <ul>
+ *   <li>T4: token accuracy, and fraction of distinct ids recovered, vs observed tokens (log x), before and after the
+ *       bigram refinement;
+ *   <li>T5: every {@code *_accuracy} / {@code *_recovered} metric vs {@code layer};
+ *   <li>T6: every {@code *_accuracy} / {@code *_recovered} metric vs {@code queries};
+ *   <li>R1: status counts ({@code status_<CODE>}) per RPC;
+ *   <li>R2: latency percentiles ({@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code max_ms}) per row.
+ * </ul>
+ */
+public final class ThreatPlots {
+    /** Width of every plot, pixels. */
+    public static final int WIDTH = 800;
+    /** Height of every plot, pixels. */
+    public static final int HEIGHT = 500;
+
+    /**
+     * One written plot.
+     *
+     * @param id      the attack id it belongs to
+     * @param file    file name inside the output directory
+     * @param caption one line saying what it shows
+     */
+    public record Plot(String id, String file, String caption) {
+    }
+
+    private ThreatPlots() {
+    }
+
+    /**
+     * Writes every plot the results allow.
+     *
+     * @param outDir  output directory (exists)
+     * @param results the measured rows
+     * @return the plots written, in report order
+     * @throws IOException if a PNG cannot be written
+     */
+    public static List<Plot> write(Path outDir, List<AttackResult> results) throws IOException {
+        // Rendering needs no display; set it before AWT initialises (harmless if it already has, headless or not).
+        System.setProperty("java.awt.headless", "true");
+        List<Plot> out = new ArrayList<>();
+        xy(outDir, results, "T4", "observed_tokens", true,
+                List.of("frequency_token_accuracy", "refined_token_accuracy"), "t4-token-accuracy.png",
+                "T4 token accuracy vs observed permuted tokens", "observed tokens (log scale)", "token accuracy", out);
+        xy(outDir, results, "T4", "observed_tokens", true,
+                List.of("frequency_distinct_recovered", "refined_distinct_recovered"), "t4-distinct-recovered.png",
+                "T4 fraction of distinct observed ids recovered vs observed tokens", "observed tokens (log scale)",
+                "distinct ids recovered", out);
+        xy(outDir, results, "T5", "layer", false, null, "t5-accuracy-vs-layer.png",
+                "T5 token recovery vs layer of the observed activations", "layer", "fraction recovered", out);
+        xy(outDir, results, "T6", "queries", true, null, "t6-accuracy-vs-queries.png",
+                "T6 recovery vs fresh-key queries observed", "queries (log scale)", "fraction recovered", out);
+        bars(outDir, results, "R1", "status_", "r1-status-counts.png", "R1 fuzzing: status codes per RPC",
+                "count", out);
+        bars(outDir, results, "R2", null, "r2-latency.png", "R2 soak: latency percentiles", "milliseconds", out);
+        return out;
+    }
+
+    /** A row's label in a legend or a category axis: its RPC if it has one, else its target and inputs. */
+    static String label(AttackResult r) {
+        Object rpc = r.metrics().get("rpc");
+        if (rpc != null) {
+            return String.valueOf(rpc);
+        }
+        return r.model();
+    }
+
+    private static boolean isRate(String metric) {
+        return metric.endsWith("_accuracy") || metric.endsWith("_recovered");
+    }
+
+    /**
+     * Line plot of metrics vs an x metric; one series per (row label, metric). With {@code metrics == null} every
+     * rate metric of the rows is drawn.
+     */
+    private static void xy(Path outDir, List<AttackResult> results, String id, String xMetric, boolean logX,
+                           List<String> metrics, String file, String title, String xLabel, String yLabel,
+                           List<Plot> out) throws IOException {
+        List<AttackResult> rows = results.stream()
+                .filter(r -> r.id().equals(id) && r.metrics().get(xMetric) instanceof Number).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        Set<String> labels = new LinkedHashSet<>();
+        rows.forEach(r -> labels.add(label(r)));
+        Map<String, XYSeries> series = new LinkedHashMap<>();
+        for (AttackResult r : rows) {
+            double x = r.metric(xMetric);
+            if (logX && x <= 0) {
+                continue;
+            }
+            for (Map.Entry<String, Object> e : r.metrics().entrySet()) {
+                boolean wanted = metrics == null ? isRate(e.getKey()) : metrics.contains(e.getKey());
+                if (!wanted || !(e.getValue() instanceof Number n) || e.getKey().equals(xMetric)) {
+                    continue;
+                }
+                String name = labels.size() > 1 ? label(r) + ": " + e.getKey() : e.getKey();
+                series.computeIfAbsent(name, k -> new XYSeries(k, true, false)).addOrUpdate(x, n.doubleValue());
+            }
+        }
+        if (series.isEmpty()) {
+            return;
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        series.values().forEach(data::addSeries);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        style(chart);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        if (logX) {
+            LogAxis axis = new LogAxis(xLabel);
+            axis.setBase(10);
+            axis.setSmallestValue(1);
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            plot.setDomainAxis(axis);
+        } else {
+            ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setRange(0, 1.05);
+        save(outDir, file, chart);
+        out.add(new Plot(id, file, title));
+    }
+
+    /**
+     * Bar plot: categories are metric names (those starting with {@code prefix}, or the latency percentiles when
+     * {@code prefix == null}), one series per row label.
+     */
+    private static void bars(Path outDir, List<AttackResult> results, String id, String prefix, String file,
+                             String title, String yLabel, List<Plot> out) throws IOException {
+        List<String> latency = List.of("p50_ms", "p90_ms", "p99_ms", "max_ms");
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        Map<String, Map<String, Double>> cells = new LinkedHashMap<>();
+        Set<String> columns = new LinkedHashSet<>();
+        for (AttackResult r : results) {
+            if (!r.id().equals(id)) {
+                continue;
+            }
+            Map<String, Double> row = cells.computeIfAbsent(label(r), k -> new TreeMap<>());
+            for (Map.Entry<String, Object> e : r.metrics().entrySet()) {
+                String k = e.getKey();
+                boolean wanted = prefix == null ? latency.contains(k) : k.startsWith(prefix);
+                if (wanted && e.getValue() instanceof Number n) {
+                    String col = prefix == null ? k : k.substring(prefix.length());
+                    row.merge(col, n.doubleValue(), Double::sum);
+                    columns.add(col);
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return;
+        }
+        List<String> cols = new ArrayList<>(columns);
+        if (prefix == null) {
+            cols.sort((a, b) -> latency.indexOf(a) - latency.indexOf(b));
+        }
+        for (Map.Entry<String, Map<String, Double>> row : cells.entrySet()) {
+            for (String c : cols) {
+                data.addValue(row.getValue().getOrDefault(c, 0.0), row.getKey(), c);
+            }
+        }
+        // With the status codes on the x axis and one series per RPC, an RPC's statuses read as one colour.
+        JFreeChart chart = ChartFactory.createBarChart(title, prefix == null ? "percentile" : "status", yLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        save(outDir, file, chart);
+        out.add(new Plot(id, file, title));
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setAntiAlias(true);
+    }
+
+    private static void save(Path outDir, String file, JFreeChart chart) throws IOException {
+        Files.createDirectories(outDir);
+        ChartUtils.saveChartAsPNG(outDir.resolve(file).toFile(), chart, WIDTH, HEIGHT);
+    }
+}

@@ -1,0 +1,81 @@
+package org.cipherformer.threats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every plot kind renders headless to a PNG of the documented size that ImageIO decodes, and a plot is drawn only
+ * when its rows are present. The rows are hand-made here so that the plots of pieces not yet measured in this test
+ * (R1, R2, T5, T6) are exercised too; the end-to-end CLI test draws them from real runs.
+ */
+class ThreatPlotsTest {
+    @TempDir
+    Path tmp;
+
+    private static AttackResult row(String id, String model, Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return new AttackResult(id, "title " + id, model, "k", "i", m, 0.1);
+    }
+
+    @Test
+    void everyPlotKindRendersToADecodablePng() throws Exception {
+        List<AttackResult> rows = new ArrayList<>();
+        for (int n : new int[] {1000, 10000, 100000}) {
+            rows.add(row("T4", "fortunes", "observed_tokens", n, "frequency_token_accuracy", 0.2 + n / 1e6,
+                    "refined_token_accuracy", 0.3 + n / 1e6, "frequency_distinct_recovered", 0.1,
+                    "refined_distinct_recovered", 0.15));
+        }
+        for (int l = 0; l < 3; l++) {
+            rows.add(row("T5", "tiny-lm", "layer", l, "token_accuracy", 1.0 - 0.2 * l));
+        }
+        rows.add(row("T6", "tiny-lm", "queries", 10, "vocab_recovered", 0.01));
+        rows.add(row("T6", "tiny-lm", "queries", 1000, "vocab_recovered", 0.02));
+        rows.add(row("R1", "server", "rpc", "Classify", "status_INVALID_ARGUMENT", 120L, "status_NOT_FOUND", 7L,
+                "crashes", 0L));
+        rows.add(row("R1", "server", "rpc", "UploadKeys", "status_INVALID_ARGUMENT", 80L, "status_OK", 3L));
+        rows.add(row("R2", "8 clients", "p50_ms", 120.0, "p90_ms", 180.0, "p99_ms", 260.0, "max_ms", 400.0));
+
+        List<ThreatPlots.Plot> plots = ThreatPlots.write(tmp, rows);
+        assertEquals(List.of("T4", "T4", "T5", "T6", "R1", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
+        for (ThreatPlots.Plot p : plots) {
+            BufferedImage img = ImageIO.read(tmp.resolve(p.file()).toFile());
+            assertNotNull(img, p.file() + " does not decode");
+            assertEquals(ThreatPlots.WIDTH, img.getWidth(), p.file());
+            assertEquals(ThreatPlots.HEIGHT, img.getHeight(), p.file());
+            assertTrue(distinctColours(img) > 3, p.file() + " is blank");
+        }
+    }
+
+    @Test
+    void noRowsNoPlots() throws Exception {
+        assertEquals(List.of(), ThreatPlots.write(tmp, List.of(row("T1", "tiny-lm", "vocab_recovered", 1.0))));
+        try (var s = Files.list(tmp)) {
+            assertEquals(0, s.count());
+        }
+    }
+
+    private static long distinctColours(BufferedImage img) {
+        java.util.Set<Integer> c = new java.util.HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 7) {
+            for (int x = 0; x < img.getWidth(); x += 7) {
+                c.add(img.getRGB(x, y));
+            }
+        }
+        return c.size();
+    }
+}
