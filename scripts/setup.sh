@@ -11,6 +11,8 @@ command -v g++ >/dev/null || need_apt+=(g++)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 [ -d /usr/share/datasets/fashion-mnist ] || need_apt+=(dataset-fashion-mnist)
 [ -x /usr/games/fortune ] || [ -d /usr/share/games/fortunes ] || need_apt+=(fortunes)
+# Fonts for the threat report's PNG plots (JFreeChart renders headless, but text needs at least one font).
+[ -n "$(fc-list 2>/dev/null)" ] || need_apt+=(fontconfig fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
   export DEBIAN_FRONTEND=noninteractive

@@ -197,7 +197,7 @@ public final class ThreatReport {
                 for (AttackResult r : rows) {
                     List<String> kv = new ArrayList<>();
                     headlineMetrics(r).forEach((k, v) -> kv.add(k + " " + format(v)));
-                    parts.add(r.model() + " (" + r.inputs() + "): " + String.join(", ", kv));
+                    parts.add(rowLabel(r, rows) + ": " + String.join(", ", kv));
                 }
                 para.append(String.join("; ", parts)).append('.');
             }
@@ -230,6 +230,33 @@ public final class ThreatReport {
      */
     public static String markdown(Map<String, Object> settings, List<AttackResult> results) {
         return markdown(settings, new SuiteOutcome(results, List.of(), List.of()), List.of());
+    }
+
+    /**
+     * A short name for a row inside its id's paragraph: the target, plus what tells it apart from the other rows of
+     * the same id (the attacker's reference when the knowledge differs, the inputs' first clause when they differ).
+     */
+    static String rowLabel(AttackResult r, List<AttackResult> rows) {
+        StringBuilder b = new StringBuilder(r.model());
+        boolean knowledgeVaries = rows.stream().map(AttackResult::knowledge).distinct().count() > 1;
+        boolean inputsVary = rows.stream().map(AttackResult::inputs).distinct().count() > 1;
+        if (knowledgeVaries) {
+            String k = r.knowledge();
+            int plus = k.indexOf(" + ");
+            String ref = plus >= 0 ? k.substring(plus + 3) : k;
+            int semi = ref.indexOf(';');
+            b.append(" with ").append(semi >= 0 ? ref.substring(0, semi) : ref);
+        }
+        if (inputsVary) {
+            String in = r.inputs();
+            int cut = in.indexOf(';');
+            int comma = in.indexOf(',');
+            if (comma >= 0 && (cut < 0 || comma < cut)) {
+                cut = comma;
+            }
+            b.append(" (").append(cut >= 0 ? in.substring(0, cut) : in).append(')');
+        }
+        return b.toString();
     }
 
     private static void table(StringBuilder sb, List<AttackResult> rows) {
