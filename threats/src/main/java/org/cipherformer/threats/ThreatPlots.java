@@ -29,10 +29,12 @@ import org.jfree.data.xy.XYSeriesCollection;
  * PNG plots of the report (JFreeChart, rendered headless: no display is needed, only fonts, which Debian's
  * fonts-dejavu-core provides). Each plot is drawn only when the rows it needs are present:
  * <ul>
+ *   <li>T3: user-text token accuracy vs observed tokens (log x), frequency analysis alone vs anchored on cribs;
  *   <li>T4: token accuracy, and fraction of distinct ids recovered, vs observed tokens (log x), before and after the
  *       bigram refinement;
  *   <li>T5: every {@code *_accuracy} / {@code *_recovered} metric vs {@code layer};
  *   <li>T6: every {@code *_accuracy} / {@code *_recovered} metric vs {@code queries};
+ *   <li>L1: every {@code *_recovered} metric, raw vs noise-flooded decryption;
  *   <li>R1: status counts ({@code status_<CODE>}) per RPC;
  *   <li>R2: latency percentiles ({@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code max_ms}) per row.
  * </ul>
@@ -68,6 +70,10 @@ public final class ThreatPlots {
         // Rendering needs no display; set it before AWT initialises (harmless if it already has, headless or not).
         System.setProperty("java.awt.headless", "true");
         List<Plot> out = new ArrayList<>();
+        xy(outDir, results, "T3", "observed_tokens", true,
+                List.of("baseline_user_token_accuracy", "cribs_user_token_accuracy"), "t3-cribs-accuracy.png",
+                "T3 user-text token accuracy: frequency analysis alone vs anchored on cribs",
+                "observed tokens (log scale)", "user-text token accuracy", out);
         xy(outDir, results, "T4", "observed_tokens", true,
                 List.of("frequency_token_accuracy", "refined_token_accuracy"), "t4-token-accuracy.png",
                 "T4 token accuracy vs observed permuted tokens", "observed tokens (log scale)", "token accuracy", out);
@@ -79,9 +85,13 @@ public final class ThreatPlots {
                 "T5 token recovery vs layer of the observed activations", "layer", "fraction recovered", out);
         xy(outDir, results, "T6", "queries", true, null, "t6-accuracy-vs-queries.png",
                 "T6 recovery vs fresh-key queries observed", "queries (log scale)", "fraction recovered", out);
-        bars(outDir, results, "R1", "status_", "r1-status-counts.png", "R1 fuzzing: status codes per RPC",
-                "count", out);
-        bars(outDir, results, "R2", null, "r2-latency.png", "R2 soak: latency percentiles", "milliseconds", out);
+        bars(outDir, results, "L1", Bars.RECOVERED, r -> r.metrics().get("flooding_slot_std") instanceof Number n
+                        && n.doubleValue() > 0 ? "flooded decryption" : "raw decryption", "l1-key-recovery.png",
+                "L1 Li-Micciancio key recovery: raw vs noise-flooded decryption", "fraction recovered", out);
+        bars(outDir, results, "R1", Bars.STATUS, ThreatPlots::label, "r1-status-counts.png",
+                "R1 fuzzing: status codes per RPC", "count", out);
+        bars(outDir, results, "R2", Bars.LATENCY, ThreatPlots::label, "r2-latency.png", "R2 soak: latency percentiles",
+                "milliseconds", out);
         return out;
     }
 
@@ -159,13 +169,42 @@ public final class ThreatPlots {
         out.add(new Plot(id, file, title));
     }
 
-    /**
-     * Bar plot: categories are metric names (those starting with {@code prefix}, or the latency percentiles when
-     * {@code prefix == null}), one series per row label.
-     */
-    private static void bars(Path outDir, List<AttackResult> results, String id, String prefix, String file,
+    /** Which metrics a bar chart draws, one category per metric. */
+    private enum Bars {
+        /** {@code status_<CODE>} counts, the category is the code. */
+        STATUS("status", "status_"),
+        /** Latency percentiles in their natural order. */
+        LATENCY("percentile", null),
+        /** Every {@code *_recovered} rate. */
+        RECOVERED("metric", null);
+
+        final String axis;
+        final String prefix;
+
+        Bars(String axis, String prefix) {
+            this.axis = axis;
+            this.prefix = prefix;
+        }
+
+        static final List<String> PERCENTILES = List.of("p50_ms", "p90_ms", "p99_ms", "max_ms");
+
+        boolean wants(String metric) {
+            return switch (this) {
+                case STATUS -> metric.startsWith(prefix);
+                case LATENCY -> PERCENTILES.contains(metric);
+                case RECOVERED -> metric.endsWith("_recovered");
+            };
+        }
+
+        String column(String metric) {
+            return this == STATUS ? metric.substring(prefix.length()) : metric;
+        }
+    }
+
+    /** Bar plot: one category per wanted metric, one series per row label (values of equal labels are summed). */
+    private static void bars(Path outDir, List<AttackResult> results, String id, Bars kind,
+                             java.util.function.Function<AttackResult, String> rowLabel, String file,
                              String title, String yLabel, List<Plot> out) throws IOException {
-        List<String> latency = List.of("p50_ms", "p90_ms", "p99_ms", "max_ms");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         Map<String, Map<String, Double>> cells = new LinkedHashMap<>();
         Set<String> columns = new LinkedHashSet<>();
@@ -173,12 +212,10 @@ public final class ThreatPlots {
             if (!r.id().equals(id)) {
                 continue;
             }
-            Map<String, Double> row = cells.computeIfAbsent(label(r), k -> new TreeMap<>());
+            Map<String, Double> row = cells.computeIfAbsent(rowLabel.apply(r), k -> new TreeMap<>());
             for (Map.Entry<String, Object> e : r.metrics().entrySet()) {
-                String k = e.getKey();
-                boolean wanted = prefix == null ? latency.contains(k) : k.startsWith(prefix);
-                if (wanted && e.getValue() instanceof Number n) {
-                    String col = prefix == null ? k : k.substring(prefix.length());
+                if (kind.wants(e.getKey()) && e.getValue() instanceof Number n) {
+                    String col = kind.column(e.getKey());
                     row.merge(col, n.doubleValue(), Double::sum);
                     columns.add(col);
                 }
@@ -188,17 +225,16 @@ public final class ThreatPlots {
             return;
         }
         List<String> cols = new ArrayList<>(columns);
-        if (prefix == null) {
-            cols.sort((a, b) -> latency.indexOf(a) - latency.indexOf(b));
+        if (kind == Bars.LATENCY) {
+            cols.sort((a, b) -> Bars.PERCENTILES.indexOf(a) - Bars.PERCENTILES.indexOf(b));
         }
         for (Map.Entry<String, Map<String, Double>> row : cells.entrySet()) {
             for (String c : cols) {
                 data.addValue(row.getValue().getOrDefault(c, 0.0), row.getKey(), c);
             }
         }
-        // With the status codes on the x axis and one series per RPC, an RPC's statuses read as one colour.
-        JFreeChart chart = ChartFactory.createBarChart(title, prefix == null ? "percentile" : "status", yLabel, data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createBarChart(title, kind.axis, yLabel, data, PlotOrientation.VERTICAL, true,
+                false, false);
         style(chart);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);

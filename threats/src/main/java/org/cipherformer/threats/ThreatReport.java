@@ -66,8 +66,12 @@ public final class ThreatReport {
     private static final Map<String, List<String>> HEADLINE_METRICS = Map.of(
             "T1", List.of("vocab_recovered", "classes_recovered", "entries_recovered"),
             "T2", List.of("queries", "vocab_recovered", "chance_level"),
+            "T3", List.of("observed_tokens", "crib_entries_correct", "crib_vocab_recovered",
+                    "baseline_user_token_accuracy", "cribs_user_token_accuracy"),
             "T4", List.of("observed_tokens", "frequency_token_accuracy", "refined_token_accuracy",
-                    "refined_distinct_recovered"));
+                    "refined_distinct_recovered"),
+            "L1", List.of("flooding_slot_std", "key_coefficients_recovered", "ternary_guess_recovered",
+                    "chance_ternary", "decryptions_recovered", "key_recovered"));
 
     private ThreatReport() {
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.cipherformer.threats.leakage.KeyRecoveryAttack;
 
 /**
  * The threat suite: every measured piece of issue 7 in report order (T1..T6, L1, L2, R1, R2). A piece that throws
@@ -34,11 +35,31 @@ public final class ThreatSuite {
         p.add(new SuitePiece("T2 functional signature", List.of("T2"),
                 o -> List.of(o.models().resolve("tiny-lm"), o.models().resolve("tiny-lm-original")),
                 (o, progress) -> BaselineEeAttacks.functionalSignature(o.models(), o.key(), o.baseline(), progress)));
+        p.add(new SuitePiece("T3 cribs", List.of("T3"),
+                o -> List.of(o.models().resolve("tiny-lm"), o.fortunes()),
+                (o, progress) -> CribAttack.run(crib(o), progress)));
         p.add(new SuitePiece("T4 frequency analysis", List.of("T4"),
                 o -> List.of(o.models().resolve("tiny-lm"), o.fortunes()),
                 (o, progress) -> BaselineEeAttacks.frequencyAnalysis(o.models(), o.fortunes(), o.key(), o.baseline(),
                         progress)));
+        p.add(new SuitePiece("L1 Li-Micciancio key recovery", List.of("L1"), o -> List.of(),
+                (o, progress) -> KeyRecoveryAttack.run(keyRecovery(o), progress)));
         return p;
+    }
+
+    /** T3 at the run's size on the run's data; the seed, if any, drives the clients' template choices. */
+    static CribAttack.Settings crib(RunOptions o) {
+        CribAttack.Settings b = o.quick() ? CribAttack.Settings.quick() : CribAttack.Settings.full();
+        return new CribAttack.Settings(o.models(), o.fortunes(), b.observed(), b.pad(), b.refinement(),
+                b.minSupport(), o.seed().orElse(b.trafficSeed()));
+    }
+
+    /** L1 at the run's size; the seed, if any, drives the public test vectors (keys and noise stay CSPRNG). */
+    static KeyRecoveryAttack.Settings keyRecovery(RunOptions o) {
+        KeyRecoveryAttack.Settings b = o.quick() ? KeyRecoveryAttack.Settings.quick()
+                : KeyRecoveryAttack.Settings.full();
+        return new KeyRecoveryAttack.Settings(b.ringDegree(), b.primeBits(), b.scaleBits(), b.ciphertexts(),
+                b.checks(), b.floodingSlotStd(), o.seed().orElse(b.seed()));
     }
 
     /** @return the ids some wired piece reports, in report order */

@@ -40,6 +40,14 @@ class ThreatPlotsTest {
                     "refined_token_accuracy", 0.3 + n / 1e6, "frequency_distinct_recovered", 0.1,
                     "refined_distinct_recovered", 0.15));
         }
+        rows.add(row("T3", "tiny-lm", "observed_tokens", 1000, "baseline_user_token_accuracy", 0.1,
+                "cribs_user_token_accuracy", 0.2));
+        rows.add(row("T3", "tiny-lm", "observed_tokens", 10000, "baseline_user_token_accuracy", 0.2,
+                "cribs_user_token_accuracy", 0.3));
+        rows.add(row("L1", "N=4096", "flooding_slot_std", 0.0, "key_coefficients_recovered", 1.0,
+                "decryptions_recovered", 1.0));
+        rows.add(row("L1", "N=4096", "flooding_slot_std", 0.01, "key_coefficients_recovered", 0.0,
+                "decryptions_recovered", 0.0));
         for (int l = 0; l < 3; l++) {
             rows.add(row("T5", "tiny-lm", "layer", l, "token_accuracy", 1.0 - 0.2 * l));
         }
@@ -51,7 +59,7 @@ class ThreatPlotsTest {
         rows.add(row("R2", "8 clients", "p50_ms", 120.0, "p90_ms", 180.0, "p99_ms", 260.0, "max_ms", 400.0));
 
         List<ThreatPlots.Plot> plots = ThreatPlots.write(tmp, rows);
-        assertEquals(List.of("T4", "T4", "T5", "T6", "R1", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
+        assertEquals(List.of("T3", "T4", "T4", "T5", "T6", "L1", "R1", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
         for (ThreatPlots.Plot p : plots) {
             BufferedImage img = ImageIO.read(tmp.resolve(p.file()).toFile());
             assertNotNull(img, p.file() + " does not decode");
