@@ -32,8 +32,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  *   <li>T3: user-text token accuracy vs observed tokens (log x), frequency analysis alone vs anchored on cribs;
  *   <li>T4: token accuracy, and fraction of distinct ids recovered, vs observed tokens (log x), before and after the
  *       bigram refinement;
- *   <li>T5: every {@code *_accuracy} / {@code *_recovered} metric vs {@code layer};
- *   <li>T6: every {@code *_accuracy} / {@code *_recovered} metric vs {@code queries};
+ *   <li>T5: token accuracy vs {@code layer}, one series per (target, reference);
+ *   <li>T6: user-text token accuracy vs {@code queries} (requests; one key vs fresh keys), and residual
+ *       coordinates recovered across requests vs {@code tokens_per_request};
  *   <li>L1: every {@code *_recovered} metric, raw vs noise-flooded decryption;
  *   <li>R1: status counts ({@code status_<CODE>}) per RPC;
  *   <li>R2: latency percentiles ({@code p50_ms}, {@code p90_ms}, {@code p99_ms}, {@code max_ms}) per row.
@@ -81,10 +82,19 @@ public final class ThreatPlots {
                 List.of("frequency_distinct_recovered", "refined_distinct_recovered"), "t4-distinct-recovered.png",
                 "T4 fraction of distinct observed ids recovered vs observed tokens", "observed tokens (log scale)",
                 "distinct ids recovered", out);
-        xy(outDir, results, "T5", "layer", false, null, "t5-accuracy-vs-layer.png",
-                "T5 token recovery vs layer of the observed activations", "layer", "fraction recovered", out);
-        xy(outDir, results, "T6", "queries", true, null, "t6-accuracy-vs-queries.png",
-                "T6 recovery vs fresh-key queries observed", "queries (log scale)", "fraction recovered", out);
+        xy(outDir, results, "T5", "layer", false, List.of("token_accuracy"), "t5-accuracy-vs-layer.png",
+                "T5 token recovery vs layer of the observed activations", "layer (0 = embedding output)",
+                "token accuracy", out);
+        xy(outDir, results, "T6", "queries", true, List.of("same_key_user_token_accuracy",
+                        "fresh_key_pooled_user_token_accuracy", "fresh_key_per_request_user_token_accuracy",
+                        "aligned_by_weights_user_token_accuracy"), "t6-accuracy-vs-queries.png",
+                "T6 user-text token accuracy vs requests observed (one key vs a fresh key per request)",
+                "requests (log scale)", "user-text token accuracy", out);
+        xy(outDir, results, "T6", "tokens_per_request", false, List.of("layer0_coordinates_recovered",
+                        "layer1_coordinates_recovered", "layer2_coordinates_recovered",
+                        "all_layers_coordinates_recovered", "chance_level"), "t6-coordinates-vs-tokens.png",
+                "T6 residual coordinates aligned across fresh-key requests from activations",
+                "tokens per request", "fraction of coordinates recovered", out);
         bars(outDir, results, "L1", Bars.RECOVERED, r -> r.metrics().get("flooding_slot_std") instanceof Number n
                         && n.doubleValue() > 0 ? "flooded decryption" : "raw decryption", "l1-key-recovery.png",
                 "L1 Li-Micciancio key recovery: raw vs noise-flooded decryption", "fraction recovered", out);
@@ -100,6 +110,13 @@ public final class ThreatPlots {
         Object rpc = r.metrics().get("rpc");
         if (rpc != null) {
             return String.valueOf(rpc);
+        }
+        // T1/T2/T5 rows of one target differ by the attacker's reference (stated in the knowledge string)
+        if (r.knowledge().contains("not the victim's originals")) {
+            return r.model() + " vs a sibling reference";
+        }
+        if (r.knowledge().contains("original weights of")) {
+            return r.model() + " vs its own original";
         }
         return r.model();
     }

@@ -64,8 +64,15 @@ public final class ThreatReport {
 
     /** Metrics that headline a row of a given id (others fall back to {@link #isHeadline}). */
     private static final Map<String, List<String>> HEADLINE_METRICS = Map.of(
-            "T1", List.of("vocab_recovered", "classes_recovered", "entries_recovered"),
-            "T2", List.of("queries", "vocab_recovered", "chance_level"),
+            "T1", List.of("vocab_recovered", "classes_recovered", "entries_recovered", "top100_recovered",
+                    "token_accuracy"),
+            "T2", List.of("queries", "vocab_recovered", "top100_recovered", "token_accuracy", "chance_level"),
+            "T5", List.of("layer", "token_accuracy", "prompts_recovered", "chance_level"),
+            "T6", List.of("queries", "same_key_user_token_accuracy", "fresh_key_pooled_user_token_accuracy",
+                    "fresh_key_per_request_user_token_accuracy", "aligned_by_weights_user_token_accuracy",
+                    "tokens_per_request", "all_layers_coordinates_recovered", "bos_state_coordinates_recovered",
+                    "chance_level", "vocab_recovered", "residual_recovered", "cross_request_vocab_recovered",
+                    "cross_request_residual_recovered"),
             "T3", List.of("observed_tokens", "crib_entries_correct", "crib_vocab_recovered",
                     "baseline_user_token_accuracy", "cribs_user_token_accuracy"),
             "T4", List.of("observed_tokens", "frequency_token_accuracy", "refined_token_accuracy",

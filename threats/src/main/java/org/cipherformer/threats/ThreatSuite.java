@@ -35,6 +35,8 @@ public final class ThreatSuite {
         p.add(new SuitePiece("T2 functional signature", List.of("T2"),
                 o -> List.of(o.models().resolve("tiny-lm"), o.models().resolve("tiny-lm-original")),
                 (o, progress) -> BaselineEeAttacks.functionalSignature(o.models(), o.key(), o.baseline(), progress)));
+        p.add(new SuitePiece("T1/T2 without the originals", List.of("T1", "T2"), o -> modelsAndCorpus(o),
+                (o, progress) -> WithoutOriginalsAttacks.run(withoutOriginals(o), progress)));
         p.add(new SuitePiece("T3 cribs", List.of("T3"),
                 o -> List.of(o.models().resolve("tiny-lm"), o.fortunes()),
                 (o, progress) -> CribAttack.run(crib(o), progress)));
@@ -42,6 +44,10 @@ public final class ThreatSuite {
                 o -> List.of(o.models().resolve("tiny-lm"), o.fortunes()),
                 (o, progress) -> BaselineEeAttacks.frequencyAnalysis(o.models(), o.fortunes(), o.key(), o.baseline(),
                         progress)));
+        p.add(new SuitePiece("T5 hidden-state matching", List.of("T5"), o -> modelsAndCorpus(o),
+                (o, progress) -> HiddenStateMatchingAttack.run(hiddenState(o), progress)));
+        p.add(new SuitePiece("T6 fresh key per request", List.of("T6"), o -> modelsAndCorpus(o),
+                (o, progress) -> FreshKeyAttack.run(freshKey(o), progress)));
         p.add(new SuitePiece("L1 Li-Micciancio key recovery", List.of("L1"), o -> List.of(),
                 (o, progress) -> KeyRecoveryAttack.run(keyRecovery(o), progress)));
         return p;
@@ -52,6 +58,32 @@ public final class ThreatSuite {
         CribAttack.Settings b = o.quick() ? CribAttack.Settings.quick() : CribAttack.Settings.full();
         return new CribAttack.Settings(o.models(), o.fortunes(), b.observed(), b.pad(), b.refinement(),
                 b.minSupport(), o.seed().orElse(b.trafficSeed()));
+    }
+
+    /** T1/T2 without originals at the run's size, on the run's data and key; the seed, if any, drives the
+     * random-init reference. */
+    static WithoutOriginalsAttacks.Settings withoutOriginals(RunOptions o) {
+        WithoutOriginalsAttacks.Settings b = o.quick() ? WithoutOriginalsAttacks.Settings.quick()
+                : WithoutOriginalsAttacks.Settings.full();
+        return new WithoutOriginalsAttacks.Settings(o.models(), o.fortunes(), o.key(), b.lms(), b.vits(),
+                o.seed().orElse(b.seed()), b.t2Queries(), b.priorQueries());
+    }
+
+    /** T5 at the run's size, on the run's data and key. */
+    static HiddenStateMatchingAttack.Settings hiddenState(RunOptions o) {
+        HiddenStateMatchingAttack.Settings b = o.quick() ? HiddenStateMatchingAttack.Settings.quick()
+                : HiddenStateMatchingAttack.Settings.full();
+        return new HiddenStateMatchingAttack.Settings(o.models(), o.fortunes(), o.key(), b.victims(), b.prompts(),
+                b.maxTokens(), b.siblingPrompts(), b.siblingTokens());
+    }
+
+    /** T6 at the run's size, on the run's data (fresh keys are its subject: it draws its own per request); the
+     * seed, if any, drives the clients' template choices. */
+    static FreshKeyAttack.Settings freshKey(RunOptions o) {
+        FreshKeyAttack.Settings b = o.quick() ? FreshKeyAttack.Settings.quick() : FreshKeyAttack.Settings.full();
+        return new FreshKeyAttack.Settings(o.models(), o.fortunes(), b.queries(), b.tokensPerRequest(),
+                b.alignmentRequests(), b.vocabRequests(), b.pad(), b.refinement(), b.perRequestRefinement(),
+                o.seed().orElse(b.trafficSeed()));
     }
 
     /** L1 at the run's size; the seed, if any, drives the public test vectors (keys and noise stay CSPRNG). */
@@ -151,6 +183,12 @@ public final class ThreatSuite {
             }
         }
         return new SuiteOutcome(results, failures, ran);
+    }
+
+    private static List<Path> modelsAndCorpus(RunOptions o) {
+        List<Path> p = new ArrayList<>(modelDirs(o));
+        p.add(o.fortunes());
+        return p;
     }
 
     private static List<Path> modelDirs(RunOptions o) {

@@ -50,16 +50,18 @@ class ThreatPlotsTest {
                 "decryptions_recovered", 0.0));
         for (int l = 0; l < 3; l++) {
             rows.add(row("T5", "tiny-lm", "layer", l, "token_accuracy", 1.0 - 0.2 * l));
+            rows.add(row("T5", "tiny-lm-original", "layer", l, "token_accuracy", 1.0));
         }
-        rows.add(row("T6", "tiny-lm", "queries", 10, "vocab_recovered", 0.01));
-        rows.add(row("T6", "tiny-lm", "queries", 1000, "vocab_recovered", 0.02));
+        rows.add(row("T6", "tiny-lm", "queries", 10, "same_key_user_token_accuracy", 0.01));
+        rows.add(row("T6", "tiny-lm", "queries", 1000, "same_key_user_token_accuracy", 0.02));
+        rows.add(row("T6", "tiny-lm", "tokens_per_request", 4, "all_layers_coordinates_recovered", 0.3));
         rows.add(row("R1", "server", "rpc", "Classify", "status_INVALID_ARGUMENT", 120L, "status_NOT_FOUND", 7L,
                 "crashes", 0L));
         rows.add(row("R1", "server", "rpc", "UploadKeys", "status_INVALID_ARGUMENT", 80L, "status_OK", 3L));
         rows.add(row("R2", "8 clients", "p50_ms", 120.0, "p90_ms", 180.0, "p99_ms", 260.0, "max_ms", 400.0));
 
         List<ThreatPlots.Plot> plots = ThreatPlots.write(tmp, rows);
-        assertEquals(List.of("T3", "T4", "T4", "T5", "T6", "L1", "R1", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
+        assertEquals(List.of("T3", "T4", "T4", "T5", "T6", "T6", "L1", "R1", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
         for (ThreatPlots.Plot p : plots) {
             BufferedImage img = ImageIO.read(tmp.resolve(p.file()).toFile());
             assertNotNull(img, p.file() + " does not decode");
