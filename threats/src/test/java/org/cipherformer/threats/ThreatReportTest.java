@@ -42,7 +42,12 @@ class ThreatReportTest {
     void shortRunWritesMarkdownJsonAndPlotsWithEveryAttack() throws Exception {
         RunOptions o = options(RepoPaths.root().resolve("models"));
         List<String> lines = new ArrayList<>();
-        SuiteOutcome outcome = ThreatSuite.run(ThreatSuite.select(List.of("T1", "t2", "T4")), o, lines::add);
+        // the three original pieces only (the without-originals piece has its own test)
+        List<String> names = List.of("T1 weight alignment", "T2 functional signature", "T4 frequency analysis");
+        List<SuitePiece> pieces = ThreatSuite.select(List.of("T1", "t2", "T4")).stream()
+                .filter(p -> names.contains(p.name())).toList();
+        assertEquals(3, pieces.size());
+        SuiteOutcome outcome = ThreatSuite.run(pieces, o, lines::add);
         assertTrue(outcome.clean(), outcome.failures().toString());
         List<AttackResult> results = outcome.results();
         assertEquals(6 + 3 + 2, results.size());
@@ -72,8 +77,11 @@ class ThreatReportTest {
                 (o, p) -> {
                     throw new IllegalStateException("crib table | missing");
                 });
-        SuitePiece fine = new SuitePiece("T4 frequency analysis", List.of("T4"), o -> List.of(),
-                (o, p) -> BaselineEeAttacks.frequencyAnalysis(o.models(), o.fortunes(), o.key(), o.baseline(), p));
+        SuitePiece fine = new SuitePiece("T4 stand-in", List.of("T4"), o -> List.of(),
+                (o, p) -> List.of(new AttackResult("T4", "t", "fortunes", "k", "1000 tokens",
+                        Map.of("observed_tokens", 1000, "refined_token_accuracy", 0.25), 0.1),
+                        new AttackResult("T4", "t", "fortunes", "k", "10000 tokens",
+                        Map.of("observed_tokens", 10000, "refined_token_accuracy", 0.5), 0.1)));
         SuitePiece wrongId = new SuitePiece("mislabelled", List.of("R1"), o -> List.of(),
                 (o, p) -> List.of(new AttackResult("R2", "x", "m", "k", "i", Map.of(), 0)));
         RunOptions o = options(RepoPaths.root().resolve("models"));
@@ -98,6 +106,10 @@ class ThreatReportTest {
         assertTrue(bad.getMessage().contains("'T9'"), bad.getMessage());
         assertEquals(ThreatSuite.pieces().size(), ThreatSuite.select(List.of()).size());
         assertEquals(List.of("T4"), ThreatSuite.select(List.of("t4")).get(0).ids());
+        // a piece reporting several ids is selected by any of them
+        assertTrue(ThreatSuite.select(List.of("T2")).stream().anyMatch(p -> p.ids().contains("T1")));
+        assertEquals(ThreatSuite.ALL_IDS.stream().filter(ThreatSuite.wiredIds()::contains).toList(),
+                ThreatSuite.wiredIds());
         Path missing = tmp.resolve("no-models");
         NoSuchFileException e = assertThrows(NoSuchFileException.class,
                 () -> ThreatSuite.checkInputs(ThreatSuite.select(List.of("T1")), options(missing)));
