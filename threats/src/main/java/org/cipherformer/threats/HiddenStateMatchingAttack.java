@@ -76,7 +76,7 @@ public final class HiddenStateMatchingAttack {
         }
 
         /**
-         * @return the documented run (about 12 min on the build machine): both shipped LMs, 8 prompts of 32
+         * @return the documented run (measured 592 s on the build machine): both shipped LMs, 8 prompts of 32
          *         tokens with the original, 4 prompts of 32 tokens with the sibling
          */
         public static Settings full() {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cipherformer.model.ee.Permutation;
+import org.cipherformer.model.tokenizer.WordTokenizer;
 
 /**
  * A weight-free attack on the vocabulary permutation: the attacker has a per-id statistic of the served model that
@@ -15,7 +16,9 @@ import org.cipherformer.model.ee.Permutation;
  *
  * <p>Scored three ways: the fraction of ids mapped right ({@code vocab_recovered}, dominated by the many rare tokens,
  * whose ranks are ties), the fraction of the 100 most frequent tokens mapped right ({@code top100_recovered}), and
- * the fraction of a victim's token stream decoded right ({@code token_accuracy}, what matters for reading a prompt).
+ * the fraction of a victim's token stream decoded right ({@code token_accuracy}, what matters for reading a prompt;
+ * also without the {@code <unk>} tokens, {@code token_accuracy_without_unk}, since {@code <unk>} alone is a large
+ * share of the stream).
  */
 final class UnigramRankAttack {
     static final int TOP = 100;
@@ -52,7 +55,8 @@ final class UnigramRankAttack {
      * @param publicCounts token counts of the attacker's public text
      * @param vocab        the true vocabulary permutation (scoring only)
      * @param victimStream the victim's plaintext tokens (scoring only)
-     * @return metrics: vocab_recovered, top100_recovered, token_accuracy, spearman_with_frequency, chance_level
+     * @return metrics: vocab_recovered, top100_recovered, token_accuracy, token_accuracy_without_unk, unk_share,
+     *         spearman_with_frequency, victim_tokens, chance_level
      */
     static Map<String, Object> score(double[] stat, long[] publicCounts, Permutation vocab, int[] victimStream) {
         int v = stat.length;
@@ -64,13 +68,21 @@ final class UnigramRankAttack {
             ok += guess[c] == truth[c] ? 1 : 0;
         }
         int top = 0;
-        for (int r = 0; r < TOP; r++) {
+        int tops = Math.min(TOP, v);
+        for (int r = 0; r < tops; r++) {
             int t = plainByFreq[r];
             top += guess[vocab.positionOf(t)] == t ? 1 : 0;
         }
         int right = 0;
+        int unk = 0;
+        int unkRight = 0;
         for (int t : victimStream) {
-            right += guess[vocab.positionOf(t)] == t ? 1 : 0;
+            boolean hit = guess[vocab.positionOf(t)] == t;
+            right += hit ? 1 : 0;
+            if (t == WordTokenizer.UNK) {
+                unk++;
+                unkRight += hit ? 1 : 0;
+            }
         }
         // how well the statistic tracks public frequency, per plaintext token
         double[] statByPlain = new double[v];
@@ -83,8 +95,13 @@ final class UnigramRankAttack {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vocab_recovered", (double) ok / v);
-        m.put("top100_recovered", (double) top / TOP);
+        m.put("top100_recovered", (double) top / tops);
         m.put("token_accuracy", victimStream.length == 0 ? 0.0 : (double) right / victimStream.length);
+        // <unk> (every out-of-vocabulary word) is one of the most frequent ids, so one right guess there is worth a
+        // large share of the stream: report the accuracy on the other tokens too
+        int known = victimStream.length - unk;
+        m.put("token_accuracy_without_unk", known == 0 ? 0.0 : (double) (right - unkRight) / known);
+        m.put("unk_share", victimStream.length == 0 ? 0.0 : (double) unk / victimStream.length);
         m.put("spearman_with_frequency", spearman(statByPlain, freq));
         m.put("victim_tokens", victimStream.length);
         m.put("chance_level", 1.0 / v);

@@ -39,9 +39,13 @@ class WithoutOriginalsAttacksTest {
         assertTrue(bias.title().contains("output bias"), bias.title());
         assertTrue(bias.knowledge().contains("no reference model"), bias.knowledge());
         assertTrue(bias.metric("spearman_with_frequency") > 0.5, bias.metrics().toString());
+        // the output bias ranks <unk> (16% of the fortunes stream) right, and little else (measured 0.09% of the
+        // other tokens)
         assertTrue(bias.metric("token_accuracy") > 0.1, bias.metrics().toString());
+        assertTrue(bias.metric("token_accuracy_without_unk") < 0.05, bias.metrics().toString());
+        // the mean output over black-box queries also names frequent words (measured 12% of the non-<unk> tokens)
         AttackResult query = rs.get(5);
         assertEquals("T2", query.id());
-        assertTrue(query.metric("token_accuracy") > 0.05, query.metrics().toString());
+        assertTrue(query.metric("token_accuracy_without_unk") > 0.05, query.metrics().toString());
     }
 }
