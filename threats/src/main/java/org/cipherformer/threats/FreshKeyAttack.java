@@ -86,10 +86,11 @@ public final class FreshKeyAttack {
                     new FrequencyAnalysisAttack.Refinement(0.05, 20, 100), 1);
         }
 
-        /** @return the documented run: up to 1000 requests, 32 aligned, 8 attacked by weights */
+        /** @return the documented run: up to 1000 requests, 32 aligned (up to 30 user-text tokens: a 32-token
+         * request without a template), 8 attacked by weights */
         public static Settings full() {
             return new Settings(RepoPaths.root().resolve("models"), FortuneCorpus.DEBIAN_DIR,
-                    new int[] {1, 10, 100, 1000}, new int[] {1, 2, 4, 8, 16, 24, 32}, 32, 8, true,
+                    new int[] {1, 10, 100, 1000}, new int[] {1, 2, 4, 8, 16, 24, 30}, 32, 8, true,
                     new FrequencyAnalysisAttack.Refinement(30, 20, 1000),
                     new FrequencyAnalysisAttack.Refinement(0.2, 20, 100), 1);
         }
