@@ -114,8 +114,11 @@ public final class RpcFuzzer {
 
     /**
      * The documented full run: 400 inputs per RPC (3200 in all), keys for the whole plan, 12 keyed inputs that
-     * misuse running inferences, one complete inference checked against the plaintext reference at the end (about
-     * 10-20 minutes on a loaded 2-core machine; the client JVM needs about 2.5 GB of heap for the key set).
+     * misuse running inferences, one complete inference checked against the plaintext reference at the end. Measured
+     * on a loaded 2-core machine: 7.8 minutes (keys 43 s, upload 40 s, 3200 inputs 238 s, the complete inference
+     * 113 s), 0 crashes, hangs and unexpected statuses. The client JVM needs about 2.5 GB of heap for the key set,
+     * the server 1.5 GB. The server's start/refresh timeout is 30 s here so that the final inference's refresh
+     * rounds fit; inputs that wait for that timeout are capped at a few per run.
      */
     public static Settings full() {
       return new Settings(20261128L, 400, 50, 12, Duration.ofSeconds(60), 30, 8 << 20, "1536m", true, true);
