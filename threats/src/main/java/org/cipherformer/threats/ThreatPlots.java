@@ -100,8 +100,12 @@ public final class ThreatPlots {
                 "L1 Li-Micciancio key recovery: raw vs noise-flooded decryption", "fraction recovered", out);
         bars(outDir, results, "R1", Bars.STATUS, ThreatPlots::label, "r1-status-counts.png",
                 "R1 fuzzing: status codes per RPC", "count", out);
-        bars(outDir, results, "R2", Bars.LATENCY, ThreatPlots::label, "r2-latency.png", "R2 soak: latency percentiles",
-                "milliseconds", out);
+        bars(outDir, results, "R2", Bars.LATENCY, ThreatPlots::label, "r2-latency.png",
+                "R2 soak: latency percentiles per request kind", "milliseconds", out);
+        series(outDir, results, "R2", "series_elapsed_s", "series_ee_classify_p50_ms", "r2-latency-over-time.png",
+                "R2 soak: EE classify p50 latency per 10 s window", "elapsed seconds", "p50 ms", out);
+        series(outDir, results, "R2", "series_elapsed_s", "series_rss_mib", "r2-rss-over-time.png",
+                "R2 soak: resident memory (server + clients, one JVM)", "elapsed seconds", "RSS MiB", out);
         return out;
     }
 
@@ -110,6 +114,10 @@ public final class ThreatPlots {
         Object rpc = r.metrics().get("rpc");
         if (rpc != null) {
             return String.valueOf(rpc);
+        }
+        Object kind = r.metrics().get("kind");
+        if (kind != null) {
+            return String.valueOf(kind);
         }
         // T1/T2/T5 rows of one target differ by the attacker's reference (stated in the knowledge string)
         if (r.knowledge().contains("not the victim's originals")) {
@@ -186,6 +194,34 @@ public final class ThreatPlots {
         out.add(new Plot(id, file, title));
     }
 
+    /** Line plot of one row's time series: two list metrics of equal length (x, y). */
+    private static void series(Path outDir, List<AttackResult> results, String id, String xMetric, String yMetric,
+                               String file, String title, String xLabel, String yLabel, List<Plot> out)
+            throws IOException {
+        for (AttackResult r : results) {
+            if (r.id().equals(id) && r.metrics().get(xMetric) instanceof List<?> xs
+                    && r.metrics().get(yMetric) instanceof List<?> ys && !xs.isEmpty() && xs.size() == ys.size()) {
+                XYSeries s = new XYSeries(yMetric, true, true);
+                for (int i = 0; i < xs.size(); i++) {
+                    if (xs.get(i) instanceof Number x && ys.get(i) instanceof Number y) {
+                        s.add(x.doubleValue(), y.doubleValue());
+                    }
+                }
+                JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, new XYSeriesCollection(s),
+                        PlotOrientation.VERTICAL, true, false, false);
+                style(chart);
+                XYPlot plot = chart.getXYPlot();
+                plot.setBackgroundPaint(Color.WHITE);
+                plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+                plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+                plot.setRenderer(new XYLineAndShapeRenderer(true, true));
+                save(outDir, file, chart);
+                out.add(new Plot(id, file, title));
+                return;
+            }
+        }
+    }
+
     /** Which metrics a bar chart draws, one category per metric. */
     private enum Bars {
         /** {@code status_<CODE>} counts, the category is the code. */
@@ -229,6 +265,10 @@ public final class ThreatPlots {
             if (!r.id().equals(id)) {
                 continue;
             }
+            // a summary row ("all RPCs" total) would dwarf the per-RPC bars; rows without a wanted metric are skipped
+            if ("all RPCs".equals(r.model()) || r.metrics().keySet().stream().noneMatch(kind::wants)) {
+                continue;
+            }
             Map<String, Double> row = cells.computeIfAbsent(rowLabel.apply(r), k -> new TreeMap<>());
             for (Map.Entry<String, Object> e : r.metrics().entrySet()) {
                 if (kind.wants(e.getKey()) && e.getValue() instanceof Number n) {
@@ -247,13 +287,21 @@ public final class ThreatPlots {
         }
         for (Map.Entry<String, Map<String, Double>> row : cells.entrySet()) {
             for (String c : cols) {
-                data.addValue(row.getValue().getOrDefault(c, 0.0), row.getKey(), c);
+                Double v = row.getValue().getOrDefault(c, 0.0);
+                // latencies span 10 ms (EE) to 10^5 ms (CKKS): log scale, where a zero has no bar
+                data.addValue(kind == Bars.LATENCY && v <= 0 ? null : v, row.getKey(), c);
             }
         }
         JFreeChart chart = ChartFactory.createBarChart(title, kind.axis, yLabel, data, PlotOrientation.VERTICAL, true,
                 false, false);
         style(chart);
         CategoryPlot plot = chart.getCategoryPlot();
+        if (kind == Bars.LATENCY) {
+            LogAxis y = new LogAxis(yLabel + " (log scale)");
+            y.setBase(10);
+            y.setSmallestValue(0.1);
+            plot.setRangeAxis(y);
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         save(outDir, file, chart);

@@ -77,6 +77,11 @@ public final class ThreatReport {
                     "baseline_user_token_accuracy", "cribs_user_token_accuracy"),
             "T4", List.of("observed_tokens", "frequency_token_accuracy", "refined_token_accuracy",
                     "refined_distinct_recovered"),
+            "L2", List.of("decrypted_values_seen", "fields_inspected", "fields_unlisted", "messages_inspected",
+                    "refresh_replies_fresh", "top1_agreement_accuracy"),
+            "R1", List.of("inputs", "crashes", "hangs", "unexpected_status", "healthy_after"),
+            "R2", List.of("kind", "requests", "errors", "wrong_results", "hangs", "crashes", "leaked_sessions",
+                    "leaked_handles", "p50_ms", "p99_ms", "max_ms"),
             "L1", List.of("flooding_slot_std", "key_coefficients_recovered", "ternary_guess_recovered",
                     "chance_ternary", "decryptions_recovered", "key_recovered"));
 
@@ -119,7 +124,7 @@ public final class ThreatReport {
      */
     public static void write(Path outDir, Map<String, Object> settings, List<AttackResult> results)
             throws IOException {
-        write(outDir, settings, new SuiteOutcome(results, List.of(), List.of()));
+        write(outDir, settings, new SuiteOutcome(results, List.of(), List.of(), List.of()));
     }
 
     /**
@@ -191,7 +196,7 @@ public final class ThreatReport {
         }
         Set<String> ids = new LinkedHashSet<>();
         for (String id : ThreatSuite.ALL_IDS) {
-            if (results.stream().anyMatch(r -> r.id().equals(id))
+            if (results.stream().anyMatch(r -> r.id().equals(id)) || outcome.ids().contains(id)
                     || outcome.failures().stream().anyMatch(f -> f.ids().contains(id))) {
                 ids.add(id);
             }
@@ -200,7 +205,7 @@ public final class ThreatReport {
         for (String id : ids) {
             List<AttackResult> rows = results.stream().filter(r -> r.id().equals(id)).toList();
             sb.append("## ").append(id).append(": ")
-                    .append(rows.isEmpty() ? "(no figures)" : rows.get(0).title()).append("\n\n");
+                    .append(rows.isEmpty() ? "(not measured in this run)" : rows.get(0).title()).append("\n\n");
             StringBuilder para = new StringBuilder(EXPLANATIONS.getOrDefault(id, ""));
             if (!rows.isEmpty()) {
                 para.append(para.length() > 0 ? " " : "").append("Measured: ");
@@ -240,7 +245,7 @@ public final class ThreatReport {
      * @return the Markdown report
      */
     public static String markdown(Map<String, Object> settings, List<AttackResult> results) {
-        return markdown(settings, new SuiteOutcome(results, List.of(), List.of()), List.of());
+        return markdown(settings, new SuiteOutcome(results, List.of(), List.of(), List.of()), List.of());
     }
 
     /**
@@ -296,6 +301,9 @@ public final class ThreatReport {
     static String format(Object v) {
         if (v == null) {
             return "";
+        }
+        if (v instanceof java.util.Collection<?> c) {
+            return "(" + c.size() + " values: threats.json)";
         }
         if (v instanceof Double d) {
             return String.format(Locale.ROOT, d != 0 && Math.abs(d) < 1e-3 ? "%.2e" : "%.4f", d);

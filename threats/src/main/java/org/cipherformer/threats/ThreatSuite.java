@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.cipherformer.threats.leakage.DecryptedValueAudit;
 import org.cipherformer.threats.leakage.KeyRecoveryAttack;
+import org.cipherformer.threats.robustness.RpcFuzzer;
+import org.cipherformer.threats.robustness.ServerSoak;
 
 /**
  * The threat suite: every measured piece of issue 7 in report order (T1..T6, L1, L2, R1, R2). A piece that throws
@@ -50,7 +53,33 @@ public final class ThreatSuite {
                 (o, progress) -> FreshKeyAttack.run(freshKey(o), progress)));
         p.add(new SuitePiece("L1 Li-Micciancio key recovery", List.of("L1"), o -> List.of(),
                 (o, progress) -> KeyRecoveryAttack.run(keyRecovery(o), progress)));
+        p.add(new SuitePiece("L2 decrypted-value audit", List.of("L2"), o -> List.of(o.models().resolve("vit-fmnist")),
+                (o, progress) -> {
+                    if (o.quick()) {
+                        // One encrypted ViT inference takes minutes on a loaded machine: the full run only.
+                        progress.accept("L2: not run at --quick (key generation + one encrypted ViT inference); "
+                                + "run without --quick");
+                        return List.of();
+                    }
+                    return DecryptedValueAudit.run(DecryptedValueAudit.Settings.full(), progress);
+                }));
+        p.add(new SuitePiece("R1 RPC fuzzing", List.of("R1"), o -> List.of(o.models().resolve("vit-fmnist")),
+                (o, progress) -> RpcFuzzer.run(fuzz(o), progress)));
+        p.add(new SuitePiece("R2 server soak", List.of("R2"), o -> modelDirs(o),
+                (o, progress) -> ServerSoak.run(o.quick() ? ServerSoak.Settings.quick() : ServerSoak.Settings.full(),
+                        progress)));
         return p;
+    }
+
+    /** Ids whose piece runs only in the full suite (the quick run reports them as not measured). */
+    public static final java.util.Set<String> FULL_ONLY = java.util.Set.of("L2");
+
+    /** R1 at the run's size; the seed, if any, drives the mutations. */
+    static RpcFuzzer.Settings fuzz(RunOptions o) {
+        RpcFuzzer.Settings b = o.quick() ? RpcFuzzer.Settings.quick() : RpcFuzzer.Settings.full();
+        return new RpcFuzzer.Settings(o.seed().orElse(b.seed()), b.inputsPerRpc(), b.batch(), b.keyedRuns(),
+                b.deadline(), b.refreshTimeoutSeconds(), b.maxInboundBytes(), b.serverHeap(), b.realKeys(),
+                b.fullInference());
     }
 
     /** T3 at the run's size on the run's data; the seed, if any, drives the clients' template choices. */
@@ -157,12 +186,14 @@ public final class ThreatSuite {
         List<AttackResult> results = new ArrayList<>();
         List<PieceFailure> failures = new ArrayList<>();
         List<String> ran = new ArrayList<>();
+        Set<String> idsRun = new LinkedHashSet<>();
         int i = 0;
         for (SuitePiece p : pieces) {
             i++;
             String tag = "[" + i + "/" + pieces.size() + "] " + p.name();
             progress.accept(tag + " (" + (options.quick() ? "quick" : "full") + ") ...");
             ran.add(p.name());
+            idsRun.addAll(p.ids());
             long t0 = System.nanoTime();
             try {
                 List<AttackResult> rows = p.runner().run(options, line -> progress.accept("    " + line));
@@ -182,7 +213,7 @@ public final class ThreatSuite {
                 progress.accept(tag + ": FAILED (" + f.error() + ": " + f.message() + ")");
             }
         }
-        return new SuiteOutcome(results, failures, ran);
+        return new SuiteOutcome(results, failures, ran, List.copyOf(idsRun));
     }
 
     private static List<Path> modelsAndCorpus(RunOptions o) {

@@ -58,10 +58,16 @@ class ThreatPlotsTest {
         rows.add(row("R1", "server", "rpc", "Classify", "status_INVALID_ARGUMENT", 120L, "status_NOT_FOUND", 7L,
                 "crashes", 0L));
         rows.add(row("R1", "server", "rpc", "UploadKeys", "status_INVALID_ARGUMENT", 80L, "status_OK", 3L));
-        rows.add(row("R2", "8 clients", "p50_ms", 120.0, "p90_ms", 180.0, "p99_ms", 260.0, "max_ms", 400.0));
+        rows.add(row("R1", "all RPCs", "status_INVALID_ARGUMENT", 200L, "crashes", 0L));
+        rows.add(row("R2", "8 clients", "requests", 500L, "series_elapsed_s", List.of(10.0, 20.0, 30.0),
+                "series_ee_classify_p50_ms", List.of(110.0, 120.0, 115.0), "series_rss_mib", List.of(300L, 320L, 330L)));
+        rows.add(row("R2", "vit-fmnist", "kind", "ee_classify", "p50_ms", 120.0, "p90_ms", 180.0, "p99_ms", 260.0,
+                "max_ms", 400.0));
+        rows.add(row("R2", "vit-fmnist", "kind", "ckks_classify", "p50_ms", 9.0e4, "p90_ms", 1.1e5, "p99_ms", 1.2e5,
+                "max_ms", 1.3e5));
 
         List<ThreatPlots.Plot> plots = ThreatPlots.write(tmp, rows);
-        assertEquals(List.of("T3", "T4", "T4", "T5", "T6", "T6", "L1", "R1", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
+        assertEquals(List.of("T3", "T4", "T4", "T5", "T6", "T6", "L1", "R1", "R2", "R2", "R2"), plots.stream().map(ThreatPlots.Plot::id).toList());
         for (ThreatPlots.Plot p : plots) {
             BufferedImage img = ImageIO.read(tmp.resolve(p.file()).toFile());
             assertNotNull(img, p.file() + " does not decode");
