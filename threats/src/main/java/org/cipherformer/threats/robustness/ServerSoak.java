@@ -270,8 +270,7 @@ public final class ServerSoak {
             }
             EeModelTransform.transform(root.resolve("models/vit-fmnist-original"), eeKey, models.resolve(VIT_EE));
             EeModelTransform.transform(root.resolve("models/tiny-lm-original"), eeKey, models.resolve(LM_EE));
-            inputs = new SoakInputs(root, 16, ckksLm() ? 16 : 0);
-            progress.accept("soak: models and references ready in " + secondsSince(setupStart) + " s");
+            progress.accept("soak: models ready in " + secondsSince(setupStart) + " s");
 
             long handlesBeforeServer = NativeHandle.settledLiveHandles();
             Map<String, Object> m = new LinkedHashMap<>(s.describe());
@@ -298,9 +297,11 @@ public final class ServerSoak {
                 if (s.ckksClients() > 0) {
                     keyClient.describe(VIT);
                 }
-                if (ckksLm()) {
-                    keyClient.describe(LM);
-                }
+                // A CKKS prompt has exactly the plan's token count (16 for the shipped tiny-lm).
+                int lmTokens = ckksLm() ? keyClient.describe(LM).getInput().getTokens() : 0;
+                long refStart = System.nanoTime();
+                inputs = new SoakInputs(root, 16, lmTokens);
+                progress.accept("soak: plaintext references ready in " + secondsSince(refStart) + " s");
                 int sessionsBefore = server.activeSessions();
                 long handlesBefore = NativeHandle.settledLiveHandles();
                 long heapBefore = MemoryProbe.heapUsedAfterGcMib();
