@@ -300,6 +300,9 @@ public final class ThreatPlots {
             LogAxis y = new LogAxis(yLabel + " (log scale)");
             y.setBase(10);
             y.setSmallestValue(0.1);
+            // whole decades, labelled as plain milliseconds (10, 100, 1,000 ...)
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
             plot.setRangeAxis(y);
         }
         plot.setBackgroundPaint(Color.WHITE);

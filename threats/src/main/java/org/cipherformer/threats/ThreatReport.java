@@ -129,14 +129,15 @@ public final class ThreatReport {
 
     /**
      * @param results measured rows
-     * @return per id, per row: target, inputs and the row's headline metrics
+     * @return per id, per row: target, described_inputs and the row's headline metrics
      */
     public static Map<String, List<Map<String, Object>>> headlines(List<AttackResult> results) {
         Map<String, List<Map<String, Object>>> h = new LinkedHashMap<>();
         for (AttackResult r : results) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("target", r.model());
-            row.put("inputs", r.inputs());
+            // "described_inputs", not "inputs": a piece may have a metric named inputs (R1 counts them)
+            row.put("described_inputs", r.inputs());
             row.putAll(headlineMetrics(r));
             h.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(row);
         }
