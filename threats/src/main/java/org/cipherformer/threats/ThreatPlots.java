@@ -296,6 +296,9 @@ public final class ThreatPlots {
                 false, false);
         style(chart);
         CategoryPlot plot = chart.getCategoryPlot();
+        // status codes are long (INVALID_ARGUMENT): slanted labels instead of truncated ones
+        plot.getDomainAxis().setCategoryLabelPositions(
+                org.jfree.chart.axis.CategoryLabelPositions.UP_45);
         if (kind == Bars.LATENCY) {
             LogAxis y = new LogAxis(yLabel + " (log scale)");
             y.setBase(10);
