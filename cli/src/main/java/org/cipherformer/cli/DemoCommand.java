@@ -103,6 +103,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%nencrypted class = plaintext class for %d of %d images; %d of %d correct%n",
             agree, images, correct, images);
+        if (c.floodingStd() > 0) {
+          // The logit differences are mostly this noise (CKKS itself gives ~1e-5): say so, so nobody mistakes it.
+          out.printf(Locale.ROOT, "released logits carry noise flooding of std %.3g each (the client's guard against "
+              + "key recovery from released decryptions; docs/ckks-leakage.md)%n", c.floodingStd());
+        }
         Report.inference(out, c.timings());
         out.flush();
         if (agree != images) {
